@@ -1,0 +1,153 @@
+/**
+ * Every expected failure of the core is a `CoreError` subclass with a stable `code` and typed
+ * `data`. Layers above map these codes once (to GraphQL results, HTTP statuses, CLI exit codes);
+ * nothing below `schema/` knows about transport errors.
+ */
+export abstract class CoreError<Data extends object = object> extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly data: Data,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** What kind of thing was missing, taken or invalid: used in error data and messages. */
+export type EntityKind =
+  | 'project'
+  | 'dataset'
+  | 'branch'
+  | 'tag'
+  | 'commit'
+  | 'snapshot'
+  | 'node'
+  | 'blob'
+  | 'item'
+  | 'ref';
+
+export class NotFoundError extends CoreError<{ kind: EntityKind; id: string }> {
+  static readonly code = 'NOT_FOUND';
+  readonly code = NotFoundError.code;
+  constructor(kind: EntityKind, id: string) {
+    super(`${kind} not found: ${id}`, { kind, id });
+  }
+}
+
+export class AlreadyExistsError extends CoreError<{ kind: EntityKind; name: string }> {
+  static readonly code = 'ALREADY_EXISTS';
+  readonly code = AlreadyExistsError.code;
+  constructor(kind: EntityKind, name: string) {
+    super(`${kind} already exists: ${name}`, { kind, name });
+  }
+}
+
+/** Input that can never be valid, whatever the state of the store. */
+export class InvalidInputError extends CoreError<{ field: string; reason: string }> {
+  static readonly code: string = 'INVALID_INPUT';
+  readonly code: string = InvalidInputError.code;
+  constructor(field: string, reason: string) {
+    super(`invalid ${field}: ${reason}`, { field, reason });
+  }
+}
+
+export class InvalidPathError extends InvalidInputError {
+  static override readonly code = 'INVALID_PATH';
+  override readonly code = InvalidPathError.code;
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super('path', `${JSON.stringify(path.length > 80 ? path.slice(0, 80) + '…' : path)} ${reason}`);
+  }
+}
+
+export class InvalidHashError extends InvalidInputError {
+  static override readonly code = 'INVALID_HASH';
+  override readonly code = InvalidHashError.code;
+  constructor(field: string, value: unknown) {
+    super(field, `expected 64 lowercase hex characters, got ${describe(value)}`);
+  }
+}
+
+export class InvalidNameError extends InvalidInputError {
+  static override readonly code = 'INVALID_NAME';
+  override readonly code = InvalidNameError.code;
+  constructor(kind: EntityKind, value: unknown, reason: string) {
+    super(`${kind} name`, `${describe(value)} ${reason}`);
+  }
+}
+
+/** A compare-and-swap on a name lost: someone else moved it first. Nothing was changed. */
+export class RefConflictError extends CoreError<{ ref: string; expected: string | null; actual: string | null }> {
+  static readonly code = 'REF_CONFLICT';
+  readonly code = RefConflictError.code;
+  constructor(ref: string, expected: string | null, actual: string | null) {
+    super(`${ref} moved: expected ${expected ?? 'nothing'}, found ${actual ?? 'nothing'}`, { ref, expected, actual });
+  }
+}
+
+/** Uploaded bytes do not hash to the hash the client claimed. Nothing was stored. */
+export class BlobHashMismatchError extends CoreError<{ expected: string; actual: string }> {
+  static readonly code = 'BLOB_HASH_MISMATCH';
+  readonly code = BlobHashMismatchError.code;
+  constructor(expected: string, actual: string) {
+    super(`blob content hashes to ${actual}, not the claimed ${expected}`, { expected, actual });
+  }
+}
+
+/** An upload went past the configured size limit. Nothing was stored. */
+export class BlobTooLargeError extends CoreError<{ maxBytes: number }> {
+  static readonly code = 'BLOB_TOO_LARGE';
+  readonly code = BlobTooLargeError.code;
+  constructor(maxBytes: number) {
+    super(`blob exceeds the maximum size of ${maxBytes} bytes`, { maxBytes });
+  }
+}
+
+/** Stored bytes no longer match their address: disk or database corruption. */
+export class CorruptObjectError extends CoreError<{ kind: EntityKind; hash: string; actual: string }> {
+  static readonly code = 'CORRUPT_OBJECT';
+  readonly code = CorruptObjectError.code;
+  constructor(kind: EntityKind, hash: string, actual: string) {
+    super(`${kind} ${hash} is corrupt: its content hashes to ${actual}`, { kind, hash, actual });
+  }
+}
+
+export class NothingToCommitError extends CoreError<{ branch: string }> {
+  static readonly code = 'NOTHING_TO_COMMIT';
+  readonly code = NothingToCommitError.code;
+  constructor(branch: string) {
+    super(`nothing staged on ${branch}`, { branch });
+  }
+}
+
+/** One item changed differently on both sides of a merge. `null` means absent on that side. */
+export interface MergeConflict {
+  path: string;
+  base: unknown | null;
+  ours: unknown | null;
+  theirs: unknown | null;
+}
+
+export class MergeConflictError extends CoreError<{ conflicts: MergeConflict[] }> {
+  static readonly code = 'MERGE_CONFLICT';
+  readonly code = MergeConflictError.code;
+  constructor(conflicts: MergeConflict[]) {
+    super(`merge has ${conflicts.length} conflicting item(s)`, { conflicts });
+  }
+}
+
+export class NoMergeBaseError extends CoreError<{ ours: string; theirs: string }> {
+  static readonly code = 'NO_MERGE_BASE';
+  readonly code = NoMergeBaseError.code;
+  constructor(ours: string, theirs: string) {
+    super(`commits ${ours} and ${theirs} share no ancestor`, { ours, theirs });
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value !== 'string') return typeof value;
+  return JSON.stringify(value.length > 80 ? value.slice(0, 80) + '…' : value);
+}
