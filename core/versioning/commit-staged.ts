@@ -36,7 +36,12 @@ export async function commitStaged(ctx: VersionContext, branch: Branch, input: C
   if (input.expectedHead && input.expectedHead !== branch.head) throw new RefConflictError(ref, input.expectedHead, branch.head);
   const head = await requireCommit(ctx, branch.head);
   const upToSeq = await ctx.store.staging.maxSeq(branch.id);
-  if (upToSeq === 0) throw new NothingToCommitError(branch.name);
+  if (upToSeq === 0) {
+    // Empty staging right after another commit moved the branch means our view is stale.
+    const now = await ctx.store.refs.getBranch(branch.datasetId, branch.name);
+    if (now && now.head !== head.id) throw new RefConflictError(ref, head.id, now.head);
+    throw new NothingToCommitError(branch.name);
+  }
 
   const snapshot = await applyEdits(treeContext(ctx), head.snapshot, new EditSource(stagedEdits(ctx, branch, upToSeq)));
   const created = snapshot !== head.snapshot;

@@ -1,0 +1,3 @@
+import { versioningSuite } from './versioning-suite.ts';
+
+versioningSuite('pglite').run();
