@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely/migration';
+import * as initial from './0001_initial.ts';
+
+/**
+ * Every migration, by name, in the order they apply. Listed statically so that bundling or
+ * running from another directory needs no filesystem scan. A migration never changes once it
+ * has landed; add a new file instead.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};

@@ -1,0 +1,3 @@
+import { versionStoreConformance } from '../../conformance/version-store.ts';
+
+versionStoreConformance('pglite');
