@@ -46,7 +46,10 @@ export interface BlobStore {
   delete(hash: BlobHash): Promise<boolean>;
 }
 
-/** Content-addressed prolly-tree nodes (canonical bytes; see core/prolly/node-codec.ts). */
+/**
+ * Content-addressed prolly-tree nodes. Their bytes are canonical JSON (core/prolly/node-codec.ts),
+ * always valid UTF-8, so adapters may store them as text.
+ */
 export interface NodeStore {
   /** Returns the bytes of the nodes that exist; missing hashes are simply absent. */
   getMany(hashes: readonly NodeHash[]): Promise<Map<NodeHash, Uint8Array>>;

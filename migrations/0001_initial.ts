@@ -31,8 +31,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('tree_nodes')
     .addColumn('hash', 'text', (c) => c.primaryKey())
-    .addColumn('data', 'bytea', (c) => c.notNull())
+    // Nodes are canonical JSON, so text: half the bytes of bytea's hex wire format.
+    .addColumn('data', 'text', (c) => c.notNull())
     .execute();
+  // lz4 compresses and decompresses several times faster than the default pglz, which halved
+  // node write time in our measurements; builds without lz4 (PGlite) keep the default.
+  await sql`
+    do $$ begin
+      alter table tree_nodes alter column data set compression lz4;
+    exception when others then null;
+    end $$`.execute(db);
 
   await db.schema
     .createTable('commits')
@@ -60,6 +68,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('dataset_id', 'text', (c) => c.notNull().references('datasets.id').onDelete('cascade'))
     .addColumn('name', collatedText, (c) => c.notNull())
     .addColumn('head', 'text', (c) => c.notNull().references('commits.id'))
+    // Which generation of staging rows is the branch's current one (see the staging table).
+    .addColumn('staging_generation', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('branches_dataset_id_name_key', ['dataset_id', 'name'])
     .execute();
@@ -80,6 +90,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('staging')
     .addColumn('branch_id', 'text', (c) => c.notNull().references('branches.id').onDelete('cascade'))
+    // A commit starts a new generation instead of scanning past the rows it cleared: the
+    // cleared rows' dead index entries then lie outside every later scan's key range (this
+    // matters most on PGlite, which has no autovacuum).
+    .addColumn('generation', 'bigint', (c) => c.notNull())
     .addColumn('path', collatedText, (c) => c.notNull())
     .addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(sql`nextval('staging_seq')`))
     .addColumn('deleted', 'boolean', (c) => c.notNull())
@@ -87,12 +101,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('size', 'bigint')
     .addColumn('meta', 'text')
     .addColumn('annotations', 'text')
-    .addPrimaryKeyConstraint('staging_pkey', ['branch_id', 'path'])
+    .addPrimaryKeyConstraint('staging_pkey', ['branch_id', 'generation', 'path'])
     .execute();
   await sql`alter sequence staging_seq owned by staging.seq`.execute(db);
 
-  // maxSeq and clear(upToSeq) after a commit look rows up by seq within a branch.
-  await db.schema.createIndex('staging_branch_id_seq_idx').on('staging').columns(['branch_id', 'seq']).execute();
+  // maxSeq and clear(upToSeq) look rows up by seq within a branch's generation.
+  await db.schema
+    .createIndex('staging_generation_seq_idx')
+    .on('staging')
+    .columns(['branch_id', 'generation', 'seq'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

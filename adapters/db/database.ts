@@ -36,7 +36,8 @@ export interface DatasetsTable {
 
 export interface TreeNodesTable {
   hash: string;
-  data: Uint8Array;
+  /** The node's canonical JSON (its bytes are what the hash covers). */
+  data: string;
 }
 
 export interface CommitsTable {
@@ -63,6 +64,7 @@ export interface BranchesTable {
   dataset_id: string;
   name: string;
   head: string;
+  staging_generation: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
 }
 
@@ -75,6 +77,8 @@ export interface TagsTable {
 
 export interface StagingTable {
   branch_id: string;
+  /** The branch's `staging_generation` when the row was written; older ones are cleared. */
+  generation: number;
   /** `COLLATE "C"`, so SQL order is code point order, the order of `comparePaths`. */
   path: string;
   /** From the `staging_seq` sequence; a fresh value on every write. */

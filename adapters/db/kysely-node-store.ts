@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { NodeHash } from '../../core/ids.ts';
 import type { NodeStore } from '../../core/ports.ts';
-import { asUint8Array } from './bytes.ts';
 import { chunks } from './chunks.ts';
 import type { Database } from './database.ts';
 
@@ -11,7 +10,12 @@ const KEYS_PER_QUERY = 1000;
 const ROWS_PER_INSERT = 500;
 const BYTES_PER_INSERT = 8 * 1024 * 1024;
 
-/** `NodeStore` on the `tree_nodes` table: one row per content-addressed node. */
+const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+
+/**
+ * `NodeStore` on the `tree_nodes` table: one row per content-addressed node. Node bytes are
+ * canonical JSON (valid UTF-8), stored as text; the reader re-hashes what comes back.
+ */
 export class KyselyNodeStore implements NodeStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -24,7 +28,10 @@ export class KyselyNodeStore implements NodeStore {
         .select(['hash', 'data'])
         .where((eb) => eb('hash', '=', eb.fn.any(eb.val(batch))))
         .execute();
-      for (const row of rows) found.set(row.hash as NodeHash, asUint8Array(row.data));
+      for (const row of rows) {
+        const bytes = Buffer.from(row.data, 'utf8');
+        found.set(row.hash as NodeHash, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      }
     }
     return found;
   }
@@ -47,7 +54,7 @@ export class KyselyNodeStore implements NodeStore {
       if (missing.length === 0) continue;
       await this.db
         .insertInto('tree_nodes')
-        .values(missing.map((node) => ({ hash: node.hash, data: node.bytes })))
+        .values(missing.map((node) => ({ hash: node.hash, data: utf8(node.bytes) })))
         .onConflict((oc) => oc.column('hash').doNothing())
         .execute();
     }

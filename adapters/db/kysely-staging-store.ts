@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import { canonicalJson, type JsonObject, type JsonValue } from '../../core/canonical-json.ts';
 import { InvalidInputError, NotFoundError } from '../../core/errors.ts';
 import type { BlobHash } from '../../core/ids.ts';
@@ -14,10 +14,13 @@ const KEYS_PER_QUERY = 1000;
 // Rows travel as one array per column (unnest), so the bind-parameter limit does not apply;
 // this only bounds the size of one statement.
 const ROWS_PER_UPSERT = 10_000;
+const ANALYZE_AFTER_ROWS = 10_000;
 
 /**
- * `StagingStore` on the `staging` table, one row per (branch, path); `path` is `COLLATE "C"`
- * so SQL order is `comparePaths` order.
+ * `StagingStore` on the `staging` table, one row per (branch, generation, path); `path` is
+ * `COLLATE "C"` so SQL order is `comparePaths` order. Only rows of the branch's current
+ * `staging_generation` are staged; `clear` moves the branch to a new generation, carrying over
+ * the rows it must keep, and deletes the rest.
  *
  * Seq values come from one sequence, fresh on every write. A put locks its branch row until
  * its transaction ends, so on one branch seqs become visible in the order they were handed
@@ -37,17 +40,18 @@ export class KyselyStagingStore implements StagingStore {
     const rows = toRows(changes);
     if (rows.length === 0) return;
     await inTransaction(this.db, async (trx) => {
+      // The lock also makes a concurrent clear wait, so the generation read here stays current.
       const branch = await trx
         .selectFrom('branches')
-        .select('id')
+        .select('staging_generation')
         .where('id', '=', branchId)
         .forNoKeyUpdate()
         .executeTakeFirst();
       if (!branch) throw new NotFoundError('branch', branchId);
       for (const batch of chunks(rows, ROWS_PER_UPSERT)) {
         await sql`
-          insert into staging (branch_id, path, deleted, blob, size, meta, annotations)
-          select ${branchId}, u.path, u.deleted, u.blob, u.size, u.meta, u.annotations
+          insert into staging (branch_id, generation, path, deleted, blob, size, meta, annotations)
+          select ${branchId}, ${branch.staging_generation}, u.path, u.deleted, u.blob, u.size, u.meta, u.annotations
           from unnest(
             ${batch.map((row) => row.path)}::text[],
             ${batch.map((row) => row.deleted)}::boolean[],
@@ -56,12 +60,15 @@ export class KyselyStagingStore implements StagingStore {
             ${batch.map((row) => row.meta)}::text[],
             ${batch.map((row) => row.annotations)}::text[]
           ) as u(path, deleted, blob, size, meta, annotations)
-          on conflict (branch_id, path) do update set
+          on conflict (branch_id, generation, path) do update set
             seq = excluded.seq, deleted = excluded.deleted, blob = excluded.blob, size = excluded.size,
             meta = excluded.meta, annotations = excluded.annotations
         `.execute(trx);
       }
     });
+    // Fresh statistics keep the planner on the ordered primary-key scan for `list`; without
+    // them a just-filled table looks tiny and gets a bitmap scan plus a sort of every row.
+    if (rows.length >= ANALYZE_AFTER_ROWS && !this.db.isTransaction) await sql`analyze staging`.execute(this.db);
   }
 
   async get(branchId: string, paths: readonly ItemPath[]): Promise<Map<ItemPath, StagedChange>> {
@@ -71,6 +78,7 @@ export class KyselyStagingStore implements StagingStore {
         .selectFrom('staging')
         .selectAll()
         .where('branch_id', '=', branchId)
+        .where('generation', '=', current(branchId))
         .where((eb) => eb('path', '=', eb.fn.any(eb.val(batch))))
         .execute();
       for (const row of rows) found.set(row.path as ItemPath, toStagedChange(row));
@@ -78,22 +86,45 @@ export class KyselyStagingStore implements StagingStore {
     return found;
   }
 
-  /** Changes in code point order of path, under `prefix`, strictly after `after`, seq <= `maxSeq`. */
+  /**
+   * Changes in code point order of path, under `prefix`, strictly after `after`, seq <= `maxSeq`.
+   * Returns `limit` changes unless fewer are left, so a short page means the end.
+   */
   async list(
     branchId: string,
     options: PageRequest & { prefix?: string | undefined; maxSeq?: number | undefined },
   ): Promise<StagedChange[]> {
     if (options.limit <= 0) return [];
-    let query = this.db.selectFrom('staging').selectAll().where('branch_id', '=', branchId);
-    if (options.prefix) {
-      query = query.where('path', '>=', options.prefix);
-      const bound = prefixUpperBound(options.prefix);
+    const found: StagedChange[] = [];
+    let after = options.after;
+    for (;;) {
+      const rows = await this.page(branchId, options.prefix, after, options.limit);
+      for (const row of rows) {
+        // Filtered here, not in SQL: with a seq condition the planner may pick the
+        // (branch_id, seq) index and sort the whole branch for every page.
+        if (options.maxSeq !== undefined && row.seq > options.maxSeq) continue;
+        found.push(toStagedChange(row));
+        if (found.length === options.limit) return found;
+      }
+      if (rows.length < options.limit) return found;
+      after = rows[rows.length - 1]!.path;
+    }
+  }
+
+  /** One page in primary-key order: the (branch_id, path) index serves both filter and order. */
+  private async page(branchId: string, prefix: string | undefined, after: string | undefined, limit: number) {
+    let query = this.db
+      .selectFrom('staging')
+      .selectAll()
+      .where('branch_id', '=', branchId)
+      .where('generation', '=', current(branchId));
+    if (prefix) {
+      query = query.where('path', '>=', prefix);
+      const bound = prefixUpperBound(prefix);
       if (bound !== null) query = query.where('path', '<', bound);
     }
-    if (options.after !== undefined) query = query.where('path', '>', options.after);
-    if (options.maxSeq !== undefined) query = query.where('seq', '<=', options.maxSeq);
-    const rows = await query.orderBy('path').limit(options.limit).execute();
-    return rows.map(toStagedChange);
+    if (after !== undefined) query = query.where('path', '>', after);
+    return query.orderBy('branch_id').orderBy('generation').orderBy('path').limit(limit).execute();
   }
 
   async maxSeq(branchId: string): Promise<number> {
@@ -101,6 +132,7 @@ export class KyselyStagingStore implements StagingStore {
       .selectFrom('staging')
       .select((eb) => eb.fn.max('seq').as('max'))
       .where('branch_id', '=', branchId)
+      .where('generation', '=', current(branchId))
       .executeTakeFirst();
     return row?.max ?? 0;
   }
@@ -110,6 +142,7 @@ export class KyselyStagingStore implements StagingStore {
       .selectFrom('staging')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('branch_id', '=', branchId)
+      .where('generation', '=', current(branchId))
       .executeTakeFirstOrThrow();
     return row.count;
   }
@@ -120,6 +153,7 @@ export class KyselyStagingStore implements StagingStore {
       const result = await this.db
         .deleteFrom('staging')
         .where('branch_id', '=', branchId)
+        .where('generation', '=', current(branchId))
         .where((eb) => eb('path', '=', eb.fn.any(eb.val(batch))))
         .executeTakeFirst();
       removed += Number(result.numDeletedRows);
@@ -127,17 +161,41 @@ export class KyselyStagingStore implements StagingStore {
     return removed;
   }
 
+  /** Starts a new generation holding only the changes written after `upToSeq`. */
   async clear(branchId: string, upToSeq: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('staging')
-      .where('branch_id', '=', branchId)
-      .where('seq', '<=', upToSeq)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return inTransaction(this.db, async (trx) => {
+      const branch = await trx
+        .updateTable('branches')
+        .set((eb) => ({ staging_generation: eb('staging_generation', '+', 1) }))
+        .where('id', '=', branchId)
+        .returning('staging_generation')
+        .executeTakeFirst();
+      if (!branch) return 0;
+      const [previous, next] = [branch.staging_generation - 1, branch.staging_generation];
+      await trx
+        .updateTable('staging')
+        .set({ generation: next })
+        .where('branch_id', '=', branchId)
+        .where('generation', '=', previous)
+        .where('seq', '>', upToSeq)
+        .execute();
+      const result = await trx
+        .deleteFrom('staging')
+        .where('branch_id', '=', branchId)
+        .where('generation', '=', previous)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
   }
 }
 
-type StagingRow = Omit<StagingTable, 'branch_id' | 'seq'>;
+/** The branch's current staging generation, as a subquery. */
+function current(branchId: string) {
+  return (eb: ExpressionBuilder<Database, 'staging'>) =>
+    eb.selectFrom('branches').select('staging_generation').where('branches.id', '=', branchId);
+}
+
+type StagingRow = Omit<StagingTable, 'branch_id' | 'generation' | 'seq'>;
 
 function toRows(changes: readonly { path: ItemPath; item: Item | null }[]): StagingRow[] {
   const byPath = new Map<string, StagingRow>();

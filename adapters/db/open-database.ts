@@ -24,7 +24,6 @@ export interface OpenedDatabase {
 export const DEFAULT_DATA_DIR = './.sheaf/db';
 
 const INT8_OID = 20;
-const BYTEA_OID = 17;
 
 // Sheaf's int8 columns (staging seq, blob sizes, counts) stay far below 2^53, so plain numbers
 // are exact and spare every caller a string or bigint conversion.
@@ -68,21 +67,11 @@ async function openPostgres(url: string): Promise<OpenedDatabase> {
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
-// PGlite's own bytea codec converts one byte at a time in JS, which made bulk node reads and
-// writes several times slower than on PostgreSQL; Buffer's native hex codec does the same job.
-const serializeBytea = (bytes: Uint8Array): string =>
-  '\\x' + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-const parseBytea = (text: string): Uint8Array => {
-  const bytes = Buffer.from(text.slice(2), 'hex');
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-};
-
 async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
-    parsers: { [INT8_OID]: parseInt8, [BYTEA_OID]: parseBytea },
-    serializers: { [BYTEA_OID]: serializeBytea },
+    parsers: { [INT8_OID]: parseInt8 },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {

@@ -114,9 +114,11 @@ export function versionStoreConformance(kind: DatabaseKind): void {
     await database?.close();
   });
 
-  test('nodes: bytes round-trip exactly, puts are idempotent, missing hashes are absent', async () => {
-    const every = Uint8Array.from({ length: 256 }, (_, i) => i);
-    const large = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919) % 251);
+  test('nodes: UTF-8 bytes round-trip exactly, puts are idempotent, missing hashes are absent', async () => {
+    // Node bytes are canonical JSON: any UTF-8 text, including multi-byte characters.
+    const text = (s: string) => new TextEncoder().encode(s);
+    const every = text(Array.from({ length: 0x24f - 0x20 }, (_, i) => String.fromCodePoint(0x20 + i)).join('') + '😀\u2028');
+    const large = text(JSON.stringify({ entries: Array.from({ length: 300 }, (_, i) => ['é/' + i, i]) }));
     const nodes = [
       { hash: nodeHash(fresh('every')), bytes: every },
       { hash: nodeHash(fresh('large')), bytes: large },

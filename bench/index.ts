@@ -1,0 +1,61 @@
+/**
+ * `npm run bench [-- --large] [-- --only=<substring>] [-- --db=pglite,postgres]`
+ *
+ * Runs every benchmark, prints one table, and writes bench/results/latest.json
+ * (name → value, unit, baseline, ratio, target). Baselines are measured in the same run.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BenchResult } from './result.ts';
+import { benchVersioning, type BenchDatabase } from './versioning.ts';
+
+const args = process.argv.slice(2);
+const large = args.includes('--large');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const databases = (args.find((a) => a.startsWith('--db='))?.slice('--db='.length) ?? 'pglite,postgres').split(',') as BenchDatabase[];
+const root = new URL('..', import.meta.url).pathname;
+const log = (line: string) => process.stderr.write(`  ${line}\n`);
+
+type Suite = { name: string; run: () => Promise<BenchResult[]> };
+const suites: Suite[] = [];
+for (const database of databases)
+  suites.push({ name: `versioning-${database}`, run: () => benchVersioning({ large, database, log }) });
+try {
+  // The blob store benchmark lives beside this file once its adapter exists.
+  const { benchBlobStore } = (await import('./blob-store.ts')) as {
+    benchBlobStore: (o: { large: boolean; workDir: string }) => Promise<BenchResult[]>;
+  };
+  suites.unshift({ name: 'blob-store', run: () => benchBlobStore({ large, workDir: join(root, '.sheaf', 'bench') }) });
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+}
+
+const results: BenchResult[] = [];
+for (const suite of suites) {
+  if (only && !suite.name.includes(only)) continue;
+  process.stderr.write(`${suite.name}${large ? ' (large)' : ''}\n`);
+  results.push(...(await suite.run()));
+}
+
+printTable(results);
+await mkdir(join(root, 'bench', 'results'), { recursive: true });
+const json = Object.fromEntries(results.map((r) => [r.name, { value: r.value, unit: r.unit, baseline: r.baseline, ratio: r.ratio, target: r.target, note: r.note }]));
+await writeFile(join(root, 'bench', 'results', 'latest.json'), JSON.stringify({ large, at: new Date().toISOString(), results: json }, null, 2) + '\n');
+process.exit(0);
+
+function printTable(rows: BenchResult[]) {
+  const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
+  const table = rows.map((r) => [
+    r.name,
+    `${fmt(r.value)} ${r.unit}`,
+    r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)}` : '',
+    r.ratio !== undefined ? `${fmt(r.ratio)}×` : '',
+    r.target ? `${r.target.text} ${r.target.met ? 'met' : 'MISSED'}` : '',
+  ]);
+  const head = ['benchmark', 'value', 'baseline (same run)', 'ratio', 'target'];
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const row of table) console.log(line(row));
+}
