@@ -22,12 +22,15 @@ export class KyselyNodeStore implements NodeStore {
   /** Looks hashes up in batches; missing ones are absent from the map. */
   async getMany(hashes: readonly NodeHash[]): Promise<Map<NodeHash, Uint8Array>> {
     const found = new Map<NodeHash, Uint8Array>();
-    for (const batch of chunks([...new Set(hashes)], KEYS_PER_QUERY)) {
-      const rows = await this.db
+    // Batches run concurrently: on PostgreSQL they use several pooled connections.
+    const batches = [...chunks([...new Set(hashes)], KEYS_PER_QUERY)].map((batch) =>
+      this.db
         .selectFrom('tree_nodes')
         .select(['hash', 'data'])
         .where((eb) => eb('hash', '=', eb.fn.any(eb.val(batch))))
-        .execute();
+        .execute(),
+    );
+    for (const rows of await Promise.all(batches)) {
       for (const row of rows) {
         const bytes = Buffer.from(row.data, 'utf8');
         found.set(row.hash as NodeHash, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));

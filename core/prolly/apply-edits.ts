@@ -3,7 +3,7 @@ import { comparePaths } from '../item-path.ts';
 import type { Item } from '../model.ts';
 import { Chunker } from './chunker.ts';
 import { EditSource, type Edit } from './edit-source.ts';
-import { LevelCursor } from './level-cursor.ts';
+import { LevelCursor, prefetchPaths } from './level-cursor.ts';
 import { EMPTY_SNAPSHOT, encodeEntry } from './node-codec.ts';
 import type { NodeReader } from './node-reader.ts';
 import type { NodeWriter } from './node-writer.ts';
@@ -49,7 +49,12 @@ async function rewriteLevel(
 ): Promise<Edit<ChildRef>[]> {
   const upward = new Map<string, ChildRef | null>();
   const replaced = new Map<string, NodeHash>();
+  let prefetched = -1;
   for (let first = await edits.peekAsync(); first; first = await edits.peekAsync()) {
+    if (edits.pagesLoaded !== prefetched) {
+      prefetched = edits.pagesLoaded;
+      await prefetchPaths(ctx.reader, root, level, edits.pageKeys());
+    }
     const cursor = await LevelCursor.seek(ctx.reader, root, level, first.key);
     const node = new NodeBuilder(ctx, level);
     for (;;) {

@@ -41,7 +41,7 @@ export async function diffTrees(reader: NodeReader, a: NodeHash, b: NodeHash, op
     if (levelA === 0 && levelB === 0) break;
     if (levelA === levelB) {
       const [keepA, keepB] = dropShared(children(sideA.nodes, options.after), children(sideB.nodes, options.after));
-      [sideA, sideB] = [await expand(keepA), await expand(keepB)];
+      [sideA, sideB] = await Promise.all([expand(keepA), expand(keepB)]);
     } else if (levelA > levelB) {
       sideA = await expand(children(sideA.nodes, options.after));
     } else {

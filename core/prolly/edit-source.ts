@@ -15,6 +15,8 @@ export interface Edit<E extends Entry = Entry> {
 export class EditSource<E extends Entry = Entry> {
   private page: readonly Edit<E>[] = [];
   private index = 0;
+  /** Counts pages loaded, so callers can notice a new page (e.g. to prefetch for it). */
+  pagesLoaded = 0;
   private lastKey: string | undefined;
   private readonly pages: AsyncIterator<readonly Edit<E>[]> | Iterator<readonly Edit<E>[]>;
 
@@ -38,6 +40,7 @@ export class EditSource<E extends Entry = Entry> {
       if (next.done) return false;
       this.page = next.value;
       this.index = 0;
+      this.pagesLoaded++;
     }
     return true;
   }
@@ -45,6 +48,11 @@ export class EditSource<E extends Entry = Entry> {
   /** Next edit, loading pages as needed; undefined at the end. */
   async peekAsync(): Promise<Edit<E> | undefined> {
     return this.peek() ?? ((await this.fill()) ? this.peek() : undefined);
+  }
+
+  /** Keys of the edits left in the current page. */
+  pageKeys(): string[] {
+    return this.page.slice(this.index).map((edit) => edit.key);
   }
 
   /** Consumes the edit last returned by peek. */

@@ -17,6 +17,32 @@ export function childIndexFor(node: InternalNode, key: string): number {
 }
 
 /**
+ * Loads, with one batched read per level, every node on the paths from `root` down to `level`
+ * that the sorted `keys` fall in. A cursor seeking those keys afterwards finds them cached,
+ * instead of paying one round trip per node.
+ */
+export async function prefetchPaths(reader: NodeReader, root: NodeHash, level: number, keys: readonly string[]): Promise<void> {
+  let nodes = await reader.getMany([root]);
+  while (keys.length > 0 && nodes.length > 0 && nodes[0]!.level > level) {
+    const children = new Set<NodeHash>();
+    for (const node of nodes as InternalNode[]) for (const hash of childrenFor(node, keys)) children.add(hash);
+    nodes = await reader.getMany([...children]);
+  }
+}
+
+/** Hashes of the children of `node` that hold any of the sorted `keys` (one merge pass). */
+function childrenFor(node: InternalNode, keys: readonly string[]): NodeHash[] {
+  const found: NodeHash[] = [];
+  const entries = node.entries;
+  let child = 0;
+  for (const key of keys) {
+    while (child < entries.length - 1 && comparePaths(entries[child]!.key, key) < 0) child++;
+    if (found[found.length - 1] !== entries[child]!.hash) found.push(entries[child]!.hash);
+  }
+  return found;
+}
+
+/**
  * A position on one level of a tree: the node at that level whose key range holds a key, with
  * the path of ancestors that lead to it, so that `next` can walk the level left to right.
  */

@@ -94,7 +94,7 @@ def chunk(level, entries):  # entries: (key, encoded, count, bytes)
     for e in entries:
         s = len(e[1].encode()); S += s; cur.append(e)
         digest = hashlib.sha256(bytes([level]) + e[0].encode()).digest()
-        if S >= 16384 or (S >= 512 and int.from_bytes(digest[:4], 'big') < 2**32 * s / 3584):
+        if S >= 8192 or (S >= 256 and int.from_bytes(digest[:4], 'big') < 2**32 * s / 1792):
             nodes.append(cur); cur, S = [], 0
     if cur: nodes.append(cur)
     out = []
@@ -111,7 +111,7 @@ while True:
     level, entries = level + 1, [r[:4] for r in refs]
 print(json.dumps(refs[0][4]))`, items);
   assert.is(root, expected);
-  assert.is(root, 'aa140b37c714a6ce13b2a42617fcbfb9eadd9c6b63b4fb0378dbcf1d93233bf2');
+  assert.is(root, 'feda7ba897a78566db28963cfbbf77a6208f85a118f309382b2bc82efd13c284');
 });
 
 test.run();

@@ -5,7 +5,10 @@ import { comparePaths } from '../../../core/item-path.ts';
 import type { Item } from '../../../core/model.ts';
 import { MAX_NODE_BYTES } from '../../../core/prolly/format.ts';
 import { EMPTY_SNAPSHOT } from '../../../core/prolly/node-codec.ts';
-import type { NodeReader } from '../../../core/prolly/node-reader.ts';
+import { applyEdits } from '../../../core/prolly/apply-edits.ts';
+import { EditSource } from '../../../core/prolly/edit-source.ts';
+import { NodeReader } from '../../../core/prolly/node-reader.ts';
+import { NodeWriter } from '../../../core/prolly/node-writer.ts';
 import { getItem, scanItems, treeTotals } from '../../../core/prolly/read-tree.ts';
 import type { ChildRef, InternalNode, LeafNode } from '../../../core/prolly/tree-node.ts';
 import { seededRandom, shuffle } from '../../helpers/random.ts';
@@ -115,6 +118,20 @@ test('changing one item of a large tree rewrites only a path of nodes', async ()
   assert.ok(written <= height + 3, `wrote ${written} nodes for height ${height}`);
   assert.is((await getItem(tree.reader, edited, 'img/010000.jpg'))?.blob, makeItem('img/010000.jpg', 7).blob);
   assert.is((await getItem(tree.reader, root, 'img/010000.jpg'))?.blob, makeItem('img/010000.jpg').blob, 'old snapshot unchanged');
+});
+
+test('edits on a cold cache load the nodes on their paths in a few batched reads', async () => {
+  const tree = memoryTree();
+  const root = await tree.build(paths(30_000).map((p) => makeItem(p)));
+  const height = (await tree.reader.get(root)).level;
+  const edits = paths(30_000).filter((_, i) => i % 150 === 0).map((p) => makeItem(p, 3));
+  const cold = new NodeReader(tree.store);
+  const ctx = { reader: cold, writer: new NodeWriter(tree.store, cold) };
+  const readsBefore = tree.store.reads;
+  const edited = await applyEdits(ctx, root, EditSource.of(edits.map((e) => ({ key: e.path, entry: e }))));
+  const reads = tree.store.reads - readsBefore;
+  assert.ok(reads <= 4 * (height + 1), `${reads} store reads for ${edits.length} edits at height ${height}`);
+  assert.is(edited, await tree.apply(root, edits), 'same result as with a warm cache');
 });
 
 test('re-applying identical items returns the same root', async () => {
