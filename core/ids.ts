@@ -5,18 +5,21 @@ import { InvalidHashError, InvalidNameError, type EntityKind } from './errors.ts
  * (by the parse functions below), so the core can trust it without checking again.
  */
 declare const brand: unique symbol;
+declare const hashKind: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };
 
 /** sha256 as 64 lowercase hex characters. */
 export type Sha256 = Brand<string, 'Sha256'>;
+// The kind of a hash is a second, separate brand: reusing `brand` would intersect 'Sha256'
+// with the kind and collapse every hash type to `never`.
 /** Address of raw blob bytes. */
-export type BlobHash = Sha256 & { readonly [brand]: 'BlobHash' };
+export type BlobHash = Sha256 & { readonly [hashKind]: 'blob' };
 /** Address of a prolly-tree node (canonical encoding, see docs/hashing.md). */
-export type NodeHash = Sha256 & { readonly [brand]: 'NodeHash' };
+export type NodeHash = Sha256 & { readonly [hashKind]: 'node' };
 /** A snapshot is identified by its root node's hash. */
 export type SnapshotHash = NodeHash;
 /** Address of a commit object. */
-export type CommitId = Sha256 & { readonly [brand]: 'CommitId' };
+export type CommitId = Sha256 & { readonly [hashKind]: 'commit' };
 
 export type ProjectName = Brand<string, 'ProjectName'>;
 export type DatasetName = Brand<string, 'DatasetName'>;
