@@ -71,3 +71,22 @@ export function parseJsonObject(value: unknown, field: string, maxBytes: number)
     throw new InvalidInputError(field, 'must be a JSON object');
   return parseJsonValue(value, field, maxBytes) as { value: JsonObject; canonical: string };
 }
+
+/**
+ * Structural equality of two JSON values (object key order does not matter), i.e. whether
+ * their canonical encodings are equal, without building them.
+ */
+export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i]!, b[i]!)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!Object.hasOwn(b, key) || !jsonEqual(a[key]!, b[key]!)) return false;
+  return true;
+}

@@ -1,7 +1,7 @@
 import type { NodeHash } from '../ids.ts';
 import { comparePaths } from '../item-path.ts';
 import type { Item } from '../model.ts';
-import { encodeLeafEntry } from './node-codec.ts';
+import { jsonEqual } from '../canonical-json.ts';
 import type { NodeReader } from './node-reader.ts';
 import type { ChildRef, LeafNode, TreeNode } from './tree-node.ts';
 
@@ -96,7 +96,10 @@ function mergeLeaves(a: readonly Item[], b: readonly Item[], options: DiffOption
   return changes;
 }
 
-/** Two items are equal when their canonical encodings are. */
+/** Two items are equal when their canonical encodings are (compared without encoding). */
 export function sameItem(x: Item, y: Item): boolean {
-  return x === y || encodeLeafEntry(x) === encodeLeafEntry(y);
+  return (
+    x === y ||
+    (x.path === y.path && x.blob === y.blob && x.size === y.size && jsonEqual(x.meta, y.meta) && jsonEqual(x.annotations, y.annotations))
+  );
 }
