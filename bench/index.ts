@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { benchBlobStore } from './blob-store.ts';
 import type { BenchResult } from './result.ts';
 import { benchVersioning, type BenchDatabase } from './versioning.ts';
 
@@ -20,15 +21,7 @@ type Suite = { name: string; run: () => Promise<BenchResult[]> };
 const suites: Suite[] = [];
 for (const database of databases)
   suites.push({ name: `versioning-${database}`, run: () => benchVersioning({ large, database, log }) });
-try {
-  // The blob store benchmark lives beside this file once its adapter exists.
-  const { benchBlobStore } = (await import('./blob-store.ts')) as {
-    benchBlobStore: (o: { large: boolean; workDir: string }) => Promise<BenchResult[]>;
-  };
-  suites.unshift({ name: 'blob-store', run: () => benchBlobStore({ large, workDir: join(root, '.sheaf', 'bench') }) });
-} catch (error) {
-  if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-}
+suites.unshift({ name: 'blob-store', run: () => benchBlobStore({ large, workDir: join(root, '.sheaf', 'bench') }) });
 
 const results: BenchResult[] = [];
 for (const suite of suites) {
@@ -58,4 +51,5 @@ function printTable(rows: BenchResult[]) {
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const row of table) console.log(line(row));
+  for (const r of rows) if (r.note) console.log(`${r.name}: ${r.note}`);
 }
