@@ -1,0 +1,59 @@
+import { InvalidInputError } from '../core/errors.ts';
+import { parseBlobHash, type BlobHash } from '../core/ids.ts';
+import type { BlobCatalog, BlobSource, BlobStore } from '../core/ports.ts';
+
+/** At most this many hashes per "which are missing" question. */
+export const MAX_MISSING_QUERY = 10_000;
+
+/**
+ * Uploads and downloads of content-addressed blobs: stores bytes in the blob store and records
+ * them in the catalog, which staging and "which blobs are missing" consult.
+ */
+export class BlobService {
+  constructor(
+    private readonly deps: { blobs: BlobStore; catalog: BlobCatalog; maxBlobBytes: number },
+  ) {}
+
+  get maxBlobBytes(): number {
+    return this.deps.maxBlobBytes;
+  }
+
+  /**
+   * Streams a blob in; the server computes the hash. With `expectedHash`, content that hashes
+   * differently is rejected and nothing is stored.
+   * @throws InvalidHashError, BlobHashMismatchError, BlobTooLargeError
+   */
+  async put(source: BlobSource, options: { expectedHash?: string | undefined; mediaType?: string | undefined } = {}) {
+    const expectedHash = options.expectedHash === undefined ? undefined : parseBlobHash(options.expectedHash, 'expected hash');
+    const stored = await this.deps.blobs.put(source, { expectedHash, maxBytes: this.deps.maxBlobBytes });
+    // Recorded after the bytes are safe: a blob in the catalog is always readable.
+    await this.deps.catalog.record([{ hash: stored.hash, size: stored.size, mediaType: options.mediaType ?? null }]);
+    return stored;
+  }
+
+  /** Size of a stored blob, or null. @throws InvalidHashError */
+  async stat(hash: string): Promise<{ size: number } | null> {
+    return this.deps.blobs.stat(parseBlobHash(hash));
+  }
+
+  /**
+   * Opens a blob, whole or a byte range [start, end).
+   * @throws InvalidHashError, NotFoundError('blob'), InvalidInputError for a bad range
+   */
+  async open(hash: string, range?: { start: number; end: number }): Promise<AsyncIterable<Uint8Array>> {
+    const blob = parseBlobHash(hash);
+    return this.deps.blobs.get(blob, range ? { start: range.start, end: range.end } : { verify: true });
+  }
+
+  /**
+   * Which of `hashes` the server does not have, in the order given, so a client uploads only those.
+   * @throws InvalidHashError, InvalidInputError when asking about too many at once
+   */
+  async missing(hashes: readonly string[]): Promise<BlobHash[]> {
+    if (hashes.length > MAX_MISSING_QUERY)
+      throw new InvalidInputError('hashes', `at most ${MAX_MISSING_QUERY} per request, got ${hashes.length}`);
+    const parsed = hashes.map((h) => parseBlobHash(h));
+    const known = await this.deps.catalog.sizes([...new Set(parsed)]);
+    return parsed.filter((h) => !known.has(h));
+  }
+}
