@@ -41,6 +41,11 @@ export class Versioning {
     return this.ctx.store.refs.createProject(name);
   }
 
+  /** @throws NotFoundError('project') */
+  async getProject(name: ProjectName): Promise<Project> {
+    return requireProject(this.ctx, name);
+  }
+
   async listProjects(page: PageRequest): Promise<Project[]> {
     return this.ctx.store.refs.listProjects(checkPage(page));
   }

@@ -1,0 +1,18 @@
+import { builder } from './builder.ts';
+import './errors.ts';
+import './types/branch.ts';
+import './types/commit.ts';
+import './types/dataset.ts';
+import './types/diff.ts';
+import './types/item.ts';
+import './types/json.ts';
+import './types/project.ts';
+import './types/snapshot.ts';
+import './types/storage.ts';
+import './types/tag.ts';
+
+builder.queryType({});
+builder.mutationType({});
+
+/** The API schema: every type registers itself on import; this file only assembles. */
+export const schema = builder.toSchema({ sortSchema: true });
