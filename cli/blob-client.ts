@@ -1,0 +1,90 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { CliError, ExitCode } from './cli-error.ts';
+import { chunks } from './map-concurrent.ts';
+import { errorOfResponse, type ServerConnection } from './server-connection.ts';
+
+/** The server answers "which are missing" for at most this many hashes per request. */
+export const MAX_MISSING_PER_REQUEST = 10_000;
+
+/** What the server recorded for an upload. */
+export interface StoredBlob {
+  readonly hash: string;
+  readonly size: number;
+  readonly created: boolean;
+}
+
+/** The blob routes under `/v1/blobs`: streamed uploads and downloads, and the missing-set query. */
+export class BlobClient {
+  constructor(private readonly connection: ServerConnection) {}
+
+  /**
+   * The subset of `hashes` the server does not have, asked in batches of at most
+   * MAX_MISSING_PER_REQUEST.
+   * @throws CliError
+   */
+  async missing(hashes: readonly string[]): Promise<Set<string>> {
+    const missing = new Set<string>();
+    for (const batch of chunks([...new Set(hashes)], MAX_MISSING_PER_REQUEST)) {
+      const response = await this.connection.fetch('/v1/blobs/missing', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ hashes: batch }),
+      });
+      if (!response.ok) throw await errorOfResponse(response, 'asking which blobs are missing');
+      const body = (await response.json().catch((error: unknown) => Promise.reject(this.connection.describe(error)))) as {
+        missing?: unknown;
+      };
+      if (!Array.isArray(body.missing)) throw unexpected('the missing-blobs answer has no "missing" list');
+      for (const hash of body.missing) missing.add(String(hash));
+    }
+    return missing;
+  }
+
+  /**
+   * Streams a file from disk as a blob, claiming its hash so the server refuses content that
+   * changed since it was hashed (BLOB_HASH_MISMATCH) instead of storing it under another hash.
+   * `onBytes` is called as bytes are read, for progress.
+   * @throws CliError BLOB_HASH_MISMATCH, BLOB_TOO_LARGE, UNREACHABLE…
+   */
+  async uploadFile(file: string, expected: { hash: string; size: number }, onBytes?: (bytes: number) => void): Promise<StoredBlob> {
+    async function* body(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of createReadStream(file)) {
+        onBytes?.((chunk as Buffer).byteLength);
+        yield chunk as Buffer;
+      }
+    }
+    const response = await this.connection.fetch('/v1/blobs', {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(expected.size),
+        'x-sheaf-expected-hash': expected.hash,
+      },
+      // fetch streams an async iterable body; the DOM-derived typings only know web streams.
+      body: body() as unknown as RequestInit['body'],
+      duplex: 'half',
+    } as RequestInit);
+    if (!response.ok) throw await errorOfResponse(response, `uploading ${file}`);
+    const stored = (await response.json()) as StoredBlob;
+    if (stored.hash !== expected.hash) throw unexpected(`the server stored ${file} as ${stored.hash}, not ${expected.hash}`);
+    return stored;
+  }
+
+  /**
+   * The bytes of a blob as a stream. The caller verifies the hash: the response may be cut
+   * short by a corrupt blob or a dropped connection.
+   * @throws CliError NOT_FOUND, INVALID_HASH, UNREACHABLE…
+   */
+  async download(hash: string): Promise<Readable> {
+    const response = await this.connection.fetch(`/v1/blobs/${encodeURIComponent(hash)}`);
+    if (!response.ok) throw await errorOfResponse(response, `downloading blob ${hash}`);
+    if (!response.body) throw unexpected(`the server sent no body for blob ${hash}`);
+    return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  }
+}
+
+function unexpected(message: string): CliError {
+  return new CliError('UNEXPECTED', message, { exitCode: ExitCode.unexpected });
+}

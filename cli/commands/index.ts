@@ -1,0 +1,29 @@
+import type { CommandSpec } from '../command.ts';
+import { branchCommand } from './branch.ts';
+import { catCommand } from './cat.ts';
+import { cloneCommand } from './clone.ts';
+import { datasetCreateCommand } from './dataset-create.ts';
+import { datasetListCommand } from './dataset-list.ts';
+import { diffCommand } from './diff.ts';
+import { exportCommand } from './export.ts';
+import { logCommand } from './log.ts';
+import { mergeCommand } from './merge.ts';
+import { pushCommand } from './push.ts';
+import { serveCommand } from './serve.ts';
+import { tagCommand } from './tag.ts';
+
+/** Every `sheaf` command, in the order the usage lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  serveCommand,
+  datasetCreateCommand,
+  datasetListCommand,
+  pushCommand,
+  logCommand,
+  branchCommand,
+  tagCommand,
+  diffCommand,
+  cloneCommand,
+  mergeCommand,
+  exportCommand,
+  catCommand,
+];

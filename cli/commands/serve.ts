@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { CliError, ExitCode, UsageError } from '../cli-error.ts';
+import type { CommandSpec } from '../command.ts';
+
+/** `sheaf serve`: runs the server in this process until SIGINT or SIGTERM. */
+export const serveCommand: CommandSpec = {
+  name: 'serve',
+  summary: 'run the Sheaf server until interrupted',
+  synopsis: 'serve [--port 4000] [--data-dir ./.sheaf]',
+  description: [
+    'Runs the server (GraphQL at /graphql, blobs at /v1/blobs) until SIGINT or SIGTERM, then closes',
+    'connections and the database. Configuration comes from the environment (SHEAF_HOST, SHEAF_PORT,',
+    'SHEAF_DATA_DIR, DATABASE_URL, SHEAF_LOG_LEVEL, SHEAF_MAX_BLOB_BYTES…); the flags override it.',
+    'Without DATABASE_URL the embedded database lives in <data-dir>/db.',
+  ].join('\n'),
+  positionals: [],
+  options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
+  optionHelp: [
+    ['--port <n>', 'TCP port, 0 for any free one (default 4000 or SHEAF_PORT)'],
+    ['--data-dir <dir>', 'blobs and the embedded database (default ./.sheaf or SHEAF_DATA_DIR)'],
+  ],
+  async run(context, args) {
+    const overrides: { port?: number; dataDir?: string } = {};
+    const port = args.string('port');
+    if (port !== undefined) {
+      if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`--port ${JSON.stringify(port)}: expected an integer from 0 to 65535`);
+      overrides.port = Number(port);
+    }
+    const dataDir = args.string('data-dir');
+    if (dataDir !== undefined) overrides.dataDir = resolve(dataDir);
+    // Loaded on demand: the server stack is large, and only this command needs it.
+    const { ConfigError, loadConfig } = await import('../../server/config.ts');
+    const { startServer } = await import('../../server/main.ts');
+    let config;
+    try {
+      config = loadConfig(context.io.env, overrides);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError('INVALID_CONFIG', error.message, { exitCode: ExitCode.usage });
+      throw error;
+    }
+    const server = await startServer(config);
+    context.io.stdout.write(
+      context.global.json
+        ? `${JSON.stringify({ url: server.url, dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'pglite' })}\n`
+        : `sheaf is serving on ${server.url} (data in ${config.dataDir})\n`,
+    );
+    const signal = await untilSignal();
+    context.io.stderr.write(`${signal}: shutting down\n`);
+    await server.close();
+  },
+};
+
+/** Resolves on the first SIGINT or SIGTERM; a second one ends the process at once. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const first = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', first).off('SIGTERM', first);
+      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', first).on('SIGTERM', first);
+  });
+}
