@@ -1,0 +1,182 @@
+import { Readable } from 'node:stream';
+import { Router } from '@koa/router';
+import type { Logger } from 'pino';
+import { BlobTooLargeError, InvalidInputError, NotFoundError } from '../../core/errors.ts';
+import type { BlobService } from '../../services/blob-service.ts';
+import { parseByteRange } from './byte-range.ts';
+import { sha256FromContentDigest } from './content-digest.ts';
+import { HttpError } from './http-error.ts';
+import type { BlobTrafficMetrics } from './metrics.ts';
+import type { RequestState } from './request-context.ts';
+import { bodyChunks, declaredLength, discardUnreadBody, readJsonBody, type DiscardLimits } from './request-body.ts';
+
+export interface BlobRoutesDeps {
+  readonly blobs: BlobService;
+  /** Counts the bytes moved; `createMetrics().blobTraffic`. */
+  readonly metrics?: BlobTrafficMetrics | undefined;
+  /** How much of a refused upload is read after answering; see `discardUnreadBody`. */
+  readonly discardLimits?: DiscardLimits | undefined;
+}
+
+/** Largest JSON body `POST /v1/blobs/missing` reads: 10,000 hashes take about 670 KB. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+// A blob's URL names its content, so a cached copy can never be stale.
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(?:\s*;.*)?$/i;
+const MAX_MEDIA_TYPE = 255;
+
+/**
+ * The blob transfer endpoints. Bodies are streamed end to end, never held whole in memory.
+ * Mount behind `requestContext`: routes throw core errors and read `ctx.state.log`.
+ *
+ * - `PUT /v1/blobs` stores the request body; the server computes its sha256. An expected hash
+ *   may be claimed by `Content-Digest: sha-256=:<base64>:` (RFC 9530) or
+ *   `X-Sheaf-Expected-Hash: <hex>`. A `Content-Type` other than application/octet-stream is
+ *   recorded as the blob's media type. Answers 201 (stored) or 200 (already there) with
+ *   `{ hash, size, created }`. Errors: 400 malformed headers, 413 over `maxBlobBytes` (declared
+ *   or streamed; nothing stored), 415 a `Content-Encoding`, 422 content not matching the claimed
+ *   hash (nothing stored).
+ * - `HEAD|GET /v1/blobs/:hash` with `ETag`, `Accept-Ranges` and immutable caching; a single
+ *   byte range gives 206, an unsatisfiable one 416, several ranges the whole blob (200);
+ *   `If-None-Match` on the ETag gives 304. Errors: 400 malformed hash, 404 unknown blob.
+ * - `POST /v1/blobs/missing` with `{ "hashes": [...] }` answers `{ "missing": [...] }`, the
+ *   ones this server lacks, in the order given. Errors: 400 invalid JSON or hashes, 413 a body
+ *   over 1 MiB.
+ */
+export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
+  const { blobs, metrics } = deps;
+  const router = new Router<RequestState>();
+
+  router.put('/v1/blobs', async (ctx) => {
+    discardUnreadBody(ctx.req, ctx.res, deps.discardLimits);
+    const expectedHash = expectedHashOf(ctx.get('content-digest'), ctx.get('x-sheaf-expected-hash'));
+    const mediaType = mediaTypeOf(ctx.get('content-type'));
+    const encoding = ctx.get('content-encoding');
+    if (encoding && encoding.toLowerCase() !== 'identity')
+      throw new HttpError(415, 'blobs are stored as sent: upload them without Content-Encoding');
+    // Refused before reading a byte when the client says up front it will send too much.
+    if ((declaredLength(ctx.req) ?? 0) > blobs.maxBlobBytes) throw new BlobTooLargeError(blobs.maxBlobBytes);
+
+    const stored = await blobs.put(bodyChunks(ctx.req, metrics?.uploaded), { expectedHash, mediaType });
+    ctx.status = stored.created ? 201 : 200;
+    ctx.set('Location', `/v1/blobs/${stored.hash}`);
+    ctx.body = { hash: stored.hash, size: stored.size, created: stored.created };
+  });
+
+  // @koa/router answers HEAD with the GET route; the handler stops before opening the blob.
+  router.get('/v1/blobs/:hash', async (ctx) => {
+    const hash = ctx.params.hash ?? '';
+    const found = await blobs.stat(hash);
+    if (!found) throw new NotFoundError('blob', hash);
+    const { size } = found;
+    const etag = `"${hash}"`;
+    ctx.set('ETag', etag);
+    ctx.set('Cache-Control', IMMUTABLE);
+    ctx.set('Accept-Ranges', 'bytes');
+    if (matchesAnyTag(ctx.get('if-none-match'), etag)) {
+      ctx.status = 304;
+      return;
+    }
+    if (ctx.method === 'HEAD') {
+      ctx.status = 200;
+      ctx.type = 'application/octet-stream';
+      ctx.length = size;
+      return;
+    }
+
+    const ifRange = ctx.get('if-range');
+    // A Range guarded by If-Range applies only to the representation it names (RFC 9110 §13.1.5).
+    const range = ifRange && ifRange !== etag ? { kind: 'whole' as const } : parseByteRange(ctx.get('range'), size);
+    if (range.kind === 'unsatisfiable') {
+      ctx.status = 416;
+      ctx.set('Content-Range', `bytes */${size}`);
+      ctx.body = { error: { code: 'RANGE_NOT_SATISFIABLE', message: `the blob has ${size} bytes` } };
+      return;
+    }
+    const partial = range.kind === 'partial' ? range : undefined;
+    const content = await blobs.open(hash, partial);
+    const start = partial?.start ?? 0;
+    const end = partial?.end ?? size;
+    if (partial) {
+      ctx.status = 206;
+      ctx.set('Content-Range', `bytes ${start}-${end - 1}/${size}`);
+    } else {
+      ctx.status = 200;
+    }
+    ctx.type = 'application/octet-stream';
+    ctx.body = Readable.from(deliver(content, ctx.state.log, metrics?.downloaded), { objectMode: false });
+    ctx.length = end - start;
+  });
+
+  router.post('/v1/blobs/missing', async (ctx) => {
+    discardUnreadBody(ctx.req, ctx.res, deps.discardLimits);
+    const body = await readJsonBody(ctx.req, MAX_JSON_BODY_BYTES);
+    const hashes = (body as { hashes?: unknown } | null)?.hashes;
+    if (!Array.isArray(hashes)) throw new InvalidInputError('hashes', 'must be an array of blob hashes');
+    // Each element is checked by the service, which rejects anything but a well-formed hash.
+    ctx.body = { missing: await blobs.missing(hashes as string[]) };
+  });
+
+  return router;
+}
+
+/**
+ * The hash the client claims its upload has, from either header.
+ * @throws InvalidInputError for a malformed Content-Digest or when the two headers disagree.
+ */
+function expectedHashOf(contentDigest: string, sheafHeader: string): string | undefined {
+  const fromDigest = contentDigest ? sha256FromContentDigest(contentDigest) : undefined;
+  const claimed = sheafHeader || undefined;
+  if (fromDigest !== undefined && claimed !== undefined && fromDigest !== claimed)
+    throw new InvalidInputError('X-Sheaf-Expected-Hash', 'disagrees with Content-Digest');
+  return fromDigest ?? claimed;
+}
+
+/** @throws InvalidInputError for a Content-Type that is not a media type. */
+function mediaTypeOf(contentType: string): string | undefined {
+  const value = contentType.trim();
+  // Generic bytes say nothing about the blob; recording them would only hide a later, real type.
+  if (!value || /^application\/octet-stream\s*(;|$)/i.test(value)) return undefined;
+  if (value.length > MAX_MEDIA_TYPE || !MEDIA_TYPE.test(value))
+    throw new InvalidInputError('Content-Type', 'is not a media type like image/png');
+  return value;
+}
+
+/** Whether an `If-None-Match` list names `etag`; weak comparison, as RFC 9110 §13.1.2 asks. */
+function matchesAnyTag(header: string, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * Passes a blob's chunks on, counting them, one chunk behind. Whole-blob reads are verified
+ * against the hash at the end; holding the last chunk back until then means corrupt content
+ * reaches the client short of its Content-Length, so the client sees a failed download instead
+ * of a complete-looking wrong one.
+ */
+async function* deliver(
+  content: AsyncIterable<Uint8Array>,
+  log: Logger,
+  counted?: (byteLength: number) => void,
+): AsyncGenerator<Uint8Array> {
+  let held: Uint8Array | undefined;
+  try {
+    for await (const chunk of content) {
+      if (held) {
+        counted?.(held.byteLength);
+        yield held;
+      }
+      held = chunk;
+    }
+  } catch (error) {
+    // The status line is gone already; the log is the only place this failure can be reported.
+    log.error({ err: error }, 'blob download failed after the response started');
+    throw error;
+  }
+  if (held) {
+    counted?.(held.byteLength);
+    yield held;
+  }
+}
