@@ -25,6 +25,8 @@ import { createLogger, requestContext } from './http/request-context.ts';
 /** Projects exist from the start; a fresh instance has this one so single-team use needs no setup. */
 export const DEFAULT_PROJECT = 'default';
 
+const UPLOAD_TIMEOUT_MS = 60 * 60 * 1000;
+
 export interface RunningServer {
   readonly url: string;
   readonly services: Services;
@@ -63,6 +65,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
 
   const metrics = createMetrics();
   const app = new Koa();
+  // requestContext logs every failure with its request id; koa's own stderr traces would only
+  // repeat them (e.g. each time a client abandons a download).
+  app.silent = true;
   app.use(requestContext(logger));
   app.use(metrics.middleware);
   const health = healthRoutes({ checkDatabase: async () => void (await sql`select 1`.execute(database.db)) });
@@ -82,6 +87,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   for (const router of [health, metrics.router, blobs, graphql]) app.use(router.routes()).use(router.allowedMethods());
 
   const server = app.listen(config.port, config.host);
+  // Node ends any request after 5 minutes by default: too short for multi-GB blob uploads.
+  server.requestTimeout = UPLOAD_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
