@@ -1,0 +1,3 @@
+import { journeySuite } from './journey-suite.ts';
+
+journeySuite('postgres').run();
