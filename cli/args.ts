@@ -17,6 +17,7 @@ export interface GlobalFlags {
   readonly json: boolean;
 }
 
+/** A command to run with its arguments, or a request for usage (overall when `command` is undefined). */
 export type ParsedCommandLine =
   | { readonly kind: 'help'; readonly command: CommandSpec | undefined; readonly flags: GlobalFlags }
   | { readonly kind: 'run'; readonly command: CommandSpec; readonly args: CommandArgs; readonly flags: GlobalFlags };

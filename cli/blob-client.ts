@@ -49,11 +49,18 @@ export class BlobClient {
    * @throws CliError BLOB_HASH_MISMATCH, BLOB_TOO_LARGE, UNREACHABLE…
    */
   async uploadFile(file: string, expected: { hash: string; size: number }, onBytes?: (bytes: number) => void): Promise<StoredBlob> {
+    // The size was declared in Content-Length: a file that grew or shrank since it was hashed
+    // is reported as such rather than as a broken connection.
+    const changed = () => new CliError('FILE_CHANGED', `${file} changed while it was being pushed; push again`);
     async function* body(): AsyncGenerator<Uint8Array> {
+      let sent = 0;
       for await (const chunk of createReadStream(file)) {
+        sent += (chunk as Buffer).byteLength;
+        if (sent > expected.size) throw changed();
         onBytes?.((chunk as Buffer).byteLength);
         yield chunk as Buffer;
       }
+      if (sent !== expected.size) throw changed();
     }
     const response = await this.connection.fetch('/v1/blobs', {
       method: 'PUT',

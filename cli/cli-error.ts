@@ -9,6 +9,7 @@ export const ExitCode = {
   unexpected: 3,
 } as const;
 
+/** One of the values of `ExitCode`. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**

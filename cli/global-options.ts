@@ -1,6 +1,8 @@
 import { UsageError } from './cli-error.ts';
 
+/** Where `sheaf serve` listens by default. */
 export const DEFAULT_SERVER = 'http://127.0.0.1:4000';
+/** The project every fresh server has. */
 export const DEFAULT_PROJECT = 'default';
 
 /** Options every command takes, after flags and environment are combined. */

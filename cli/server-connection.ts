@@ -44,6 +44,8 @@ export class ServerConnection {
   describe(error: unknown): CliError {
     if (error instanceof CliError) return error;
     const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+    // A request body that failed with its own CliError (see BlobClient.uploadFile).
+    if (cause instanceof CliError) return cause;
     const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
     if (code !== undefined && CONNECTION_CODES.has(code))
       return new CliError('UNREACHABLE', `cannot reach the server at ${this.baseUrl} (${code})`, { exitCode: ExitCode.unexpected });

@@ -1,6 +1,7 @@
 import { CliError } from './cli-error.ts';
 import { ERROR_FIELDS, unwrap, type GraphqlClient, type UnionResult } from './graphql-client.ts';
 import type { ItemChange } from './push-plan.ts';
+import { checkStaged, commitDiscrepancies, type IntendedState } from './staging-checks.ts';
 
 /** Changes per `stageItems` call. */
 export const MAX_STAGE_BATCH = 5_000;
@@ -28,19 +29,25 @@ export interface BranchAddress {
 }
 
 /**
- * Stages `changes` in batches, then commits them only if the branch still points at
- * `expectedHead`, so a concurrent writer makes this fail with REF_CONFLICT instead of being
- * merged silently. On any failure the paths this call staged are unstaged again (best
- * effort), leaving the branch as it was.
- * @throws CliError REF_CONFLICT, NOT_FOUND (a blob the server lost), INVALID_PATH…
+ * Stages `changes` in batches, checks that the branch's staging holds exactly what this push
+ * means (`intended`: blob by path of the resulting state), then commits only if the branch
+ * still points at `expectedHead`, so a concurrent writer makes this fail with REF_CONFLICT
+ * instead of being merged silently. On any failure before the commit, the paths this call
+ * staged are unstaged again (best effort), leaving the branch as it was. Finally the commit
+ * is checked against `intended`: a difference means another writer staged or unstaged
+ * changes between the check and the commit, and is reported rather than passed off as this
+ * push.
+ * @throws CliError REF_CONFLICT; CONCURRENT_CHANGES (committed, but not exactly as intended);
+ *   NOT_FOUND (a blob the server lost), INVALID_PATH…
  */
 export async function stageAndCommit(
   graphql: GraphqlClient,
   at: BranchAddress,
   changes: readonly ItemChange[],
-  commit: { message: string; expectedHead: string },
+  commit: { message: string; expectedHead: string; base: string; intended: IntendedState },
 ): Promise<{ commit: string; snapshot: string; created: boolean }> {
   const staged: string[] = [];
+  let committed: { commit: string; snapshot: string; created: boolean };
   try {
     for (const batch of stageBatches(changes)) {
       // Counted before the call: a call cut off in flight may still have been applied.
@@ -48,9 +55,14 @@ export async function stageAndCommit(
       const data = await graphql.request<{ stageItems: UnionResult }>(STAGE, { ...at, changes: batch });
       unwrap(data.stageItems, 'StageResult');
     }
-    const data = await graphql.request<{ commit: UnionResult }>(COMMIT, { ...at, ...commit });
+    await checkStaged(graphql, at, new Set(staged), commit.intended);
+    const data = await graphql.request<{ commit: UnionResult }>(COMMIT, {
+      ...at,
+      message: commit.message,
+      expectedHead: commit.expectedHead,
+    });
     const result = unwrap<UnionResult & { created: boolean; commit: { id: string; snapshot: { hash: string } } }>(data.commit, 'CommitResult');
-    return { commit: result.commit.id, snapshot: result.commit.snapshot.hash, created: result.created };
+    committed = { commit: result.commit.id, snapshot: result.commit.snapshot.hash, created: result.created };
   } catch (error) {
     const withdrawn = await unstage(graphql, at, staged).then(
       () => true,
@@ -58,6 +70,15 @@ export async function stageAndCommit(
     );
     throw explain(error, at, withdrawn);
   }
+  const wrong = await commitDiscrepancies(graphql, at.project, { base: commit.base, committed: committed.snapshot, ours: new Set(staged), intended: commit.intended });
+  if (wrong.length > 0)
+    throw new CliError(
+      'CONCURRENT_CHANGES',
+      `commit ${committed.commit} on ${at.dataset}@${at.branch} is not exactly this push: another writer staged or unstaged ` +
+        `${wrong.length} path(s) during it (e.g. ${JSON.stringify(wrong[0])}); see sheaf diff ${commit.base} ${committed.snapshot}`,
+      { data: { ...committed, paths: wrong.slice(0, 100) } },
+    );
+  return committed;
 }
 
 /** Consecutive batches of at most MAX_STAGE_BATCH changes and about MAX_STAGE_BATCH_BYTES. */
@@ -91,6 +112,10 @@ function explain(error: unknown, at: BranchAddress, withdrawn: boolean): unknown
   const outcome = withdrawn
     ? 'nothing was committed and the staged changes were withdrawn'
     : 'nothing was committed, but withdrawing the staged changes failed: check the branch\'s staged items';
+  // This push staged something, so an empty staging area means another writer committed or
+  // unstaged it: the same situation as a moved head.
+  if (error.code === 'NOTHING_TO_COMMIT')
+    return new CliError('REF_CONFLICT', `another writer committed or unstaged this push's changes on ${at.dataset}@${at.branch}; ${outcome}; push again`);
   const message =
     error.code === 'REF_CONFLICT'
       ? `${at.dataset}@${at.branch} moved since this push started (${error.message}); ${outcome}; push again`

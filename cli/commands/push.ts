@@ -16,9 +16,10 @@ export const pushCommand: CommandSpec = {
     'Makes the branch hold exactly the regular files under <dir> (paths relative, "/"-separated):',
     'new files are added, changed ones replaced (keeping their meta and annotations), missing ones',
     'removed. Every file name is validated before anything is sent; only content the server lacks',
-    'is uploaded. The commit succeeds only if the branch has not moved since the push started',
-    '(REF_CONFLICT otherwise, with the branch left as it was). Symbolic links are skipped with a',
-    'warning, and a top-level sheaf.json (written by export) is never pushed.',
+    'is uploaded. The commit succeeds only if the branch has not moved and nobody else staged',
+    'changes on it since the push started (REF_CONFLICT otherwise, with the branch left as it was;',
+    'CONCURRENT_CHANGES if another writer slipped in at the very moment of the commit). Symbolic',
+    'links are skipped with a warning; a top-level sheaf.json (written by export) is never pushed.',
     '--json prints {commit, snapshot, added, modified, removed, uploadedBytes}.',
   ].join('\n'),
   positionals: ['dir'],
@@ -46,6 +47,8 @@ export const pushCommand: CommandSpec = {
     const committed = await stageAndCommit(context.graphql, at, changesOf(plan), {
       message: args.string('message')!,
       expectedHead: head.commit,
+      base: head.snapshot,
+      intended: new Map(local.map((file) => [file.path, file.blob])),
     });
     return {
       json: { commit: committed.commit, snapshot: committed.snapshot, ...counts, uploadedBytes: uploaded.bytes },

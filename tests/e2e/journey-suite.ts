@@ -110,6 +110,11 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
     return ((await response.json()) as { missing: string[] }).missing;
   }
   const head = async (location: string) => ok(await sheaf('log', location, '--limit', '1'))[0];
+  const BRANCH = { project: 'default', dataset: 'cats', branch: 'main' };
+  async function stagedPaths(): Promise<string[]> {
+    const data = await gql(`{ dataset(project: "default", name: "cats") { ... on Dataset { branch(name: "main") { staged(first: 10) { edges { node { path } } } } } } }`);
+    return data.dataset.branch.staged.edges.map((e: { node: { path: string } }) => e.node.path);
+  }
 
   // Shared by the steps below, in order.
   let tree1: Tree;
@@ -257,7 +262,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
 
     const dir = newDir();
     const exported = ok(await sheaf('export', 'cats@main', dir));
-    assert.equal(exported, { dataset: 'cats', ref: 'main', snapshot: current.snapshot, dir, items: mainTree.size, bytes: uniqueBytesPerPath(mainTree) });
+    assert.equal(exported, { dataset: 'cats', ref: 'main', snapshot: current.snapshot, dir, items: mainTree.size, bytes: totalBytes(mainTree) });
     const files = await readTree(dir);
     const manifest = JSON.parse(files.get('sheaf.json')!.toString());
     files.delete('sheaf.json');
@@ -278,8 +283,10 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
     assert.equal(ok(await sheaf('push', dir, '--dataset', 'cats', '-m', 'round trip')).uploadedBytes, 0);
     assert.is((await head('cats')).id, current.id);
     // A changed file keeps its item's meta and annotations.
-    await writeFile(join(dir, annotated), randomBytes(1000));
+    const reencoded = randomBytes(1000);
+    await writeFile(join(dir, annotated), reencoded);
     assert.is(ok(await sheaf('push', dir, '--dataset', 'cats', '-m', 're-encoded')).modified, 1);
+    mainTree.set(annotated, reencoded);
     const again = ok(await sheaf('export', 'cats', newDir()));
     assert.is(again.items, mainTree.size);
     const relabeled = await gql(`{ dataset(project: "default", name: "cats") { ... on Dataset { item(path: "${annotated}") { meta annotations } } } }`);
@@ -324,22 +331,62 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
 
   test('a push that loses the race to another commit fails with REF_CONFLICT and withdraws what it staged', async () => {
     const graphql = new GraphqlClient(new ServerConnection(server!.url, undefined));
-    const at = { project: 'default', dataset: 'cats', branch: 'main' };
     const current = await head('cats');
-    try {
-      await stageAndCommit(graphql, at, [{ path: 'stale.txt', blob: sha256(mainTree.get('README.md')!) }, { path: 'labels/2.txt', delete: true }], {
-        message: 'stale',
-        expectedHead: first.commit,
-      });
-      assert.unreachable('expected REF_CONFLICT');
-    } catch (error) {
-      assert.instance(error, CliError);
-      assert.is((error as CliError).code, 'REF_CONFLICT');
-      assert.match((error as CliError).message, 'withdrawn');
-    }
-    const staged = await gql(`{ dataset(project: "default", name: "cats") { ... on Dataset { branch(name: "main") { staged(first: 10) { edges { node { path } } } } } } }`);
-    assert.equal(staged.dataset.branch.staged.edges, []);
+    const changes = [{ path: 'stale.txt', blob: sha256(mainTree.get('README.md')!) }, { path: 'labels/2.txt', delete: true as const }];
+    const intended = intendedState(new Map(mainTree).set('stale.txt', mainTree.get('README.md')!), ['labels/2.txt']);
+    const error = await rejection(stageAndCommit(graphql, BRANCH, changes, { message: 'stale', expectedHead: first.commit, base: first.snapshot, intended }));
+    assert.is(error.code, 'REF_CONFLICT');
+    assert.match(error.message, 'withdrawn');
+    assert.equal(await stagedPaths(), []);
     assert.is((await head('cats')).id, current.id);
+  });
+
+  test('changes another writer stages during a push: REF_CONFLICT before the commit, CONCURRENT_CHANGES after it', async () => {
+    const readme = sha256(mainTree.get('README.md')!);
+    const foreign = (path: string) => async () => {
+      const data = await gql(`mutation($changes: [ItemChangeInput!]!) { stageItems(project: "default", dataset: "cats", branch: "main", changes: $changes) { __typename } }`, {
+        changes: [{ path, blob: readme }],
+      });
+      assert.is(data.stageItems.__typename, 'StageResult');
+    };
+    const current = await head('cats');
+    const changes = [{ path: 'mine.txt', blob: readme }];
+    const intended = intendedState(new Map(mainTree).set('mine.txt', mainTree.get('README.md')!));
+    const push = (graphql: GraphqlClient) =>
+      stageAndCommit(graphql, BRANCH, changes, { message: 'mine', expectedHead: current.id, base: current.snapshot, intended });
+
+    // Staged right after this push's staging: caught before committing, nothing committed.
+    const before = await rejection(push(new InterleavingClient(server!.url, 'stageItems(', foreign('foreign-early.txt'))));
+    assert.is(before.code, 'REF_CONFLICT');
+    assert.equal(before.options.data?.paths, ['foreign-early.txt']);
+    assert.is((await head('cats')).id, current.id);
+    assert.equal(await stagedPaths(), ['foreign-early.txt']);
+    await gql(`mutation { unstageItems(project: "default", dataset: "cats", branch: "main", paths: ["foreign-early.txt"]) { __typename } }`);
+
+    // Staged in the instant before the commit: the commit happens, and the push says what else it holds.
+    const after = await rejection(push(new InterleavingClient(server!.url, 'commit(', foreign('foreign-late.txt'))));
+    assert.is(after.code, 'CONCURRENT_CHANGES');
+    assert.equal(after.options.data?.paths, ['foreign-late.txt']);
+    assert.is((await head('cats')).id, after.options.data?.commit);
+
+    // Unstaged by another writer in the instant before the commit: the loss is reported too.
+    const latest = await head('cats');
+    const both = [{ path: 'kept.txt', blob: readme }, { path: 'lost.txt', blob: readme }];
+    const withBoth = new Map(mainTree).set('mine.txt', mainTree.get('README.md')!).set('foreign-late.txt', mainTree.get('README.md')!);
+    withBoth.set('kept.txt', mainTree.get('README.md')!).set('lost.txt', mainTree.get('README.md')!);
+    const unstageLost = async () => {
+      await gql(`mutation { unstageItems(project: "default", dataset: "cats", branch: "main", paths: ["lost.txt"]) { __typename } }`);
+    };
+    const lost = await rejection(
+      stageAndCommit(new InterleavingClient(server!.url, 'commit(', unstageLost), BRANCH, both, {
+        message: 'two files',
+        expectedHead: latest.id,
+        base: latest.snapshot,
+        intended: intendedState(withBoth),
+      }),
+    );
+    assert.is(lost.code, 'CONCURRENT_CHANGES');
+    assert.equal(lost.options.data?.paths, ['lost.txt']);
   });
 
   test('unknown dataset or ref is NOT_FOUND; a malformed hash is INVALID_HASH', async () => {
@@ -376,7 +423,49 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
   return test;
 }
 
-function uniqueBytesPerPath(tree: Tree): number {
+/** Blob hash by path of `tree` without `removed`: the state a push of it means to create. */
+function intendedState(tree: Tree, removed: string[] = []): Map<string, string> {
+  return new Map([...tree].filter(([path]) => !removed.includes(path)).map(([path, bytes]) => [path, sha256(bytes)]));
+}
+
+async function rejection(promise: Promise<unknown>): Promise<CliError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.instance(error, CliError);
+    return error as CliError;
+  }
+  throw new Error('expected a CliError');
+}
+
+/** A GraphQL client that runs `interleave` (another writer) once, just before the first request containing `marker`. */
+class InterleavingClient extends GraphqlClient {
+  private done = false;
+  constructor(
+    url: string,
+    private readonly marker: string,
+    private readonly interleave: () => Promise<void>,
+  ) {
+    super(new ServerConnection(url, undefined));
+  }
+
+  override async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    if (!this.done && query.includes(this.marker)) {
+      this.done = true;
+      // For staging, the other writer comes right after this request; for a commit, right before.
+      if (this.marker === 'stageItems(') {
+        const result = await super.request<T>(query, variables);
+        await this.interleave();
+        return result;
+      }
+      await this.interleave();
+    }
+    return super.request<T>(query, variables);
+  }
+}
+
+/** Bytes of every file of `tree`, duplicates included (what an export writes). */
+function totalBytes(tree: Tree): number {
   return [...tree.values()].reduce((sum, bytes) => sum + bytes.byteLength, 0);
 }
 
