@@ -36,11 +36,14 @@ export class GraphqlClient {
     try {
       body = (await response.json()) as GraphqlResponse<T>;
     } catch (error) {
-      if (error instanceof SyntaxError)
-        throw new CliError('UNEXPECTED', `the server answered HTTP ${response.status} without a GraphQL response`, {
-          exitCode: ExitCode.unexpected,
-        });
-      throw this.connection.describe(error);
+      if (!(error instanceof SyntaxError)) throw this.connection.describe(error);
+      // Not GraphQL at all: a proxy or gateway answered. Refusals of the request are the
+      // caller's to fix (exit 1); anything else is unexpected.
+      const refused = response.status >= 400 && response.status < 500;
+      const code = response.status === 401 ? 'UNAUTHORIZED' : response.status === 403 ? 'FORBIDDEN' : refused ? `HTTP_${response.status}` : 'UNEXPECTED';
+      throw new CliError(code, `the server answered HTTP ${response.status} without a GraphQL response`, {
+        exitCode: refused ? ExitCode.failure : ExitCode.unexpected,
+      });
     }
     const first = body.errors?.[0];
     if (first) {
