@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchBlobStore } from './blob-store.ts';
+import { benchPushExport } from './push-export.ts';
 import type { BenchResult } from './result.ts';
 import { benchVersioning, type BenchDatabase } from './versioning.ts';
 
@@ -22,6 +23,7 @@ const suites: Suite[] = [];
 for (const database of databases)
   suites.push({ name: `versioning-${database}`, run: () => benchVersioning({ large, database, log }) });
 suites.unshift({ name: 'blob-store', run: () => benchBlobStore({ large, workDir: join(root, '.sheaf', 'bench') }) });
+suites.push({ name: 'push-export', run: () => benchPushExport({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
 
 const results: BenchResult[] = [];
 for (const suite of suites) {

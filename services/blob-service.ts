@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../core/errors.ts';
 import { parseBlobHash, type BlobHash } from '../core/ids.ts';
 import type { BlobCatalog, BlobSource, BlobStore } from '../core/ports.ts';
+import { GroupedCatalogWrites } from './grouped-catalog-writes.ts';
 
 /** At most this many hashes per "which are missing" question. */
 export const MAX_MISSING_QUERY = 10_000;
@@ -10,9 +11,11 @@ export const MAX_MISSING_QUERY = 10_000;
  * them in the catalog, which staging and "which blobs are missing" consult.
  */
 export class BlobService {
-  constructor(
-    private readonly deps: { blobs: BlobStore; catalog: BlobCatalog; maxBlobBytes: number },
-  ) {}
+  private readonly catalogWrites: GroupedCatalogWrites;
+
+  constructor(private readonly deps: { blobs: BlobStore; catalog: BlobCatalog; maxBlobBytes: number }) {
+    this.catalogWrites = new GroupedCatalogWrites(deps.catalog);
+  }
 
   get maxBlobBytes(): number {
     return this.deps.maxBlobBytes;
@@ -27,7 +30,7 @@ export class BlobService {
     const expectedHash = options.expectedHash === undefined ? undefined : parseBlobHash(options.expectedHash, 'expected hash');
     const stored = await this.deps.blobs.put(source, { expectedHash, maxBytes: this.deps.maxBlobBytes });
     // Recorded after the bytes are safe: a blob in the catalog is always readable.
-    await this.deps.catalog.record([{ hash: stored.hash, size: stored.size, mediaType: options.mediaType ?? null }]);
+    await this.catalogWrites.record({ hash: stored.hash, size: stored.size, mediaType: options.mediaType ?? null });
     return stored;
   }
 
