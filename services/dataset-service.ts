@@ -75,6 +75,12 @@ export class DatasetService {
     return this.engine.createBranch(address(at), parseBranchName(name), from, actor.name);
   }
 
+  /** Moves a branch forward to `to` if it still points at `expectedHead` (see Versioning.fastForward). */
+  fastForward(actor: Actor, at: DatasetAddress, name: string, to: string, expectedHead: string): Promise<Branch> {
+    void actor;
+    return this.engine.fastForward(address(at), parseBranchName(name), parseCommitId(to, 'to'), parseCommitId(expectedHead, 'expected head'));
+  }
+
   async deleteBranch(actor: Actor, at: DatasetAddress, name: string): Promise<void> {
     void actor;
     await this.engine.deleteBranch(address(at), parseBranchName(name));

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../canonical-json.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError, RefConflictError } from '../errors.ts';
 import type { BranchName, CommitId, ProjectName, SnapshotHash, TagName } from '../ids.ts';
 import type { ItemPath } from '../item-path.ts';
 import type { Branch, Commit, Dataset, Item, PageRequest, Project, StagedChange, Tag } from '../model.ts';
@@ -11,6 +11,7 @@ import { getItem, treeTotals } from '../prolly/read-tree.ts';
 import { makeCommit } from './commit-codec.ts';
 import { commitStaged, type CommitInput } from './commit-staged.ts';
 import { logCommits } from './history.ts';
+import { mergeBase } from './merge-base.ts';
 import { mergeBranches, type MergeInput, type MergeResult } from './merge-branches.ts';
 import { resolveRef, type ResolvedRef } from './resolve-ref.ts';
 import { listItems, readBranchItem, stageChanges, type ItemChangeInput, type ListOptions } from './staged-changes.ts';
@@ -109,6 +110,26 @@ export class Versioning {
   async listBranches(ref: DatasetRef, page: PageRequest): Promise<Branch[]> {
     const dataset = await requireDataset(this.ctx, ref);
     return this.ctx.store.refs.listBranches(dataset.id, checkPage(page));
+  }
+
+  /**
+   * Moves a branch forward to `to` by compare-and-swap: only if it still points at
+   * `expectedHead` and `to` descends from it, so no commit on the branch is ever dropped. This
+   * is how a writer publishes work built on a private branch (as `git push` does).
+   * @throws RefConflictError, NotFoundError('commit'), InvalidInputError (not a fast-forward)
+   */
+  async fastForward(ref: DatasetRef, name: BranchName, to: CommitId, expectedHead: CommitId): Promise<Branch> {
+    const branch = await this.getBranch(ref, name);
+    const refName = `branch ${branch.name}`;
+    if (branch.head !== expectedHead) throw new RefConflictError(refName, expectedHead, branch.head);
+    await requireCommit(this.ctx, to);
+    const base = await mergeBase(this.ctx, to, expectedHead);
+    if (base?.id !== expectedHead) throw new InvalidInputError('to', `commit ${to} does not descend from ${expectedHead}: not a fast-forward`);
+    if (!(await this.ctx.store.refs.moveBranch(branch.id, expectedHead, to))) {
+      const now = await this.ctx.store.refs.getBranch(branch.datasetId, branch.name);
+      throw new RefConflictError(refName, expectedHead, now?.head ?? null);
+    }
+    return { ...branch, head: to };
   }
 
   /** Deletes a branch and its staged changes (commits stay reachable from other refs). */

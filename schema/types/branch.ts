@@ -83,6 +83,23 @@ builder.mutationFields((t) => ({
       return { ...(await ctx.services.datasets.createBranch(ctx.actor!, at, args.name, args.from ?? 'main')), at };
     },
   }),
+  fastForwardBranch: t.field({
+    type: BranchRef,
+    description:
+      'Moves a branch to a descendant commit if it still points at expectedHead (compare-and-swap). Publish work built on a private branch this way: a concurrent writer makes it fail with RefConflictError instead of mixing changes.',
+    authScopes: { signedIn: true },
+    args: {
+      ...datasetArgs(t as never),
+      name: t.arg.string({ required: true }),
+      to: t.arg.string({ required: true, description: 'A commit that descends from expectedHead.' }),
+      expectedHead: t.arg.string({ required: true }),
+    },
+    errors: typedErrors,
+    resolve: async (_, args, ctx) => {
+      const at = { project: args.project, dataset: args.dataset };
+      return { ...(await ctx.services.datasets.fastForward(ctx.actor!, at, args.name, args.to, args.expectedHead)), at };
+    },
+  }),
   deleteBranch: t.field({
     type: DeletedBranchRef,
     authScopes: { signedIn: true },

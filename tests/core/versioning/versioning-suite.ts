@@ -307,5 +307,26 @@ export function versioningSuite(kind: DatabaseKind) {
     assert.is((await paths('busy', 'main')).length, 40);
   });
 
+  test('fast-forward publishes a private branch by compare-and-swap; writers never mix', async () => {
+    await engine.createDataset(ds('ff'), author);
+    const start = (await engine.getBranch(ds('ff'), main)).head;
+    // Two writers each stage on a private branch from the same head.
+    for (const [name, paths] of [['push/a', ['a1', 'a2']], ['push/b', ['b1']]] as const) {
+      await engine.createBranch(ds('ff'), parseBranchName(name), start, author);
+      await engine.stage(ds('ff'), parseBranchName(name), paths.map((p) => put(p, 'a')));
+    }
+    const a = await engine.commit(ds('ff'), parseBranchName('push/a'), { author, message: 'a' });
+    const b = await engine.commit(ds('ff'), parseBranchName('push/b'), { author, message: 'b' });
+    const published = await engine.fastForward(ds('ff'), main, a.commit.id, start);
+    assert.is(published.head, a.commit.id);
+    // The second writer built on the old head: refused, nothing of it lands on main.
+    await rejects(engine.fastForward(ds('ff'), main, b.commit.id, start), RefConflictError);
+    assert.equal(await paths('ff', 'main'), ['a1', 'a2']);
+    // Moving to a commit that does not descend from the head would drop history: refused.
+    await rejects(engine.fastForward(ds('ff'), main, b.commit.id, a.commit.id), InvalidInputError);
+    await rejects(engine.fastForward(ds('ff'), main, fakeBlob('nope') as never, a.commit.id), NotFoundError);
+    assert.is((await engine.getBranch(ds('ff'), main)).head, a.commit.id);
+  });
+
   return test;
 }
