@@ -16,10 +16,10 @@ export const pushCommand: CommandSpec = {
     'Makes the branch hold exactly the regular files under <dir> (paths relative, "/"-separated):',
     'new files are added, changed ones replaced (keeping their meta and annotations), missing ones',
     'removed. Every file name is validated before anything is sent; only content the server lacks',
-    'is uploaded. The commit succeeds only if the branch has not moved and nobody else staged',
-    'changes on it since the push started (REF_CONFLICT otherwise, with the branch left as it was;',
-    'CONCURRENT_CHANGES if another writer slipped in at the very moment of the commit). Symbolic',
-    'links are skipped with a warning; a top-level sheaf.json (written by export) is never pushed.',
+    'is uploaded. The changes are committed on a private branch and published by compare-and-swap:',
+    'if the branch moved since the push started, nothing lands (REF_CONFLICT; push again), and',
+    'changes others staged on the branch are never swept in. Symbolic links are skipped with a',
+    'warning; a top-level sheaf.json (written by export) is never pushed.',
     '--json prints {commit, snapshot, added, modified, removed, uploadedBytes}.',
   ].join('\n'),
   positionals: ['dir'],
@@ -34,7 +34,8 @@ export const pushCommand: CommandSpec = {
     const at = { project: context.global.project, dataset: args.string('dataset')!, branch: args.string('branch') ?? 'main' };
     const files = await listLocalFiles(context, args.positional('dir')!);
     const head = await readBranchHead(context.graphql, at);
-    const [local, remote] = await Promise.all([hashLocalFiles(context, files), allItems(refItems(context.graphql, { ...at, ref: at.branch }))]);
+    // Compared with the head commit itself: the commit is built on it, not on the branch's staging.
+    const [local, remote] = await Promise.all([hashLocalFiles(context, files), allItems(refItems(context.graphql, { ...at, ref: head.commit }))]);
     const plan = planPush(local, remote);
     const counts = { added: plan.added.length, modified: plan.modified.length, removed: plan.removed.length };
     if (isEmptyPlan(plan))
@@ -47,8 +48,6 @@ export const pushCommand: CommandSpec = {
     const committed = await stageAndCommit(context.graphql, at, changesOf(plan), {
       message: args.string('message')!,
       expectedHead: head.commit,
-      base: head.snapshot,
-      intended: new Map(local.map((file) => [file.path, file.blob])),
     });
     return {
       json: { commit: committed.commit, snapshot: committed.snapshot, ...counts, uploadedBytes: uploaded.bytes },

@@ -124,6 +124,11 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
     return data.dataset.branch.staged.edges.map((e: { node: { path: string } }) => e.node.path);
   }
 
+  async function privateBranches(): Promise<string[]> {
+    const data = await gql(`{ dataset(project: "default", name: "cats") { ... on Dataset { branches(first: 100) { edges { node { name } } } } } }`);
+    return data.dataset.branches.edges.map((e: { node: { name: string } }) => e.node.name).filter((name: string) => name.startsWith('push/'));
+  }
+
   // Shared by the steps below, in order.
   let tree1: Tree;
   let tree2: Tree;
@@ -337,64 +342,50 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
     assert.is((await head('cats')).id, before);
   });
 
-  test('a push that loses the race to another commit fails with REF_CONFLICT and withdraws what it staged', async () => {
+  test('a push that loses the race to another commit fails with REF_CONFLICT, publishes nothing, leaves no private branch', async () => {
     const graphql = new GraphqlClient(new ServerConnection(server!.url, undefined));
     const current = await head('cats');
     const changes = [{ path: 'stale.txt', blob: sha256(mainTree.get('README.md')!) }, { path: 'labels/2.txt', delete: true as const }];
-    const intended = intendedState(new Map(mainTree).set('stale.txt', mainTree.get('README.md')!), ['labels/2.txt']);
-    const error = await rejection(stageAndCommit(graphql, BRANCH, changes, { message: 'stale', expectedHead: first.commit, base: first.snapshot, intended }));
+    const error = await rejection(stageAndCommit(graphql, BRANCH, changes, { message: 'stale', expectedHead: first.commit }));
     assert.is(error.code, 'REF_CONFLICT');
-    assert.match(error.message, 'withdrawn');
+    assert.match(error.message, 'nothing was published');
     assert.equal(await stagedPaths(), []);
     assert.is((await head('cats')).id, current.id);
+    assert.equal(await privateBranches(), []);
   });
 
-  test('changes another writer stages during a push: REF_CONFLICT before the commit, CONCURRENT_CHANGES after it', async () => {
+  test('two pushes from the same head: exactly one lands, and neither sweeps in changes others staged', async () => {
+    const graphql = new GraphqlClient(new ServerConnection(server!.url, undefined));
     const readme = sha256(mainTree.get('README.md')!);
-    const foreign = (path: string) => async () => {
-      const data = await gql(`mutation($changes: [ItemChangeInput!]!) { stageItems(project: "default", dataset: "cats", branch: "main", changes: $changes) { __typename } }`, {
-        changes: [{ path, blob: readme }],
-      });
+    const foreign = async () => {
+      const data = await gql(`mutation { stageItems(project: "default", dataset: "cats", branch: "main", changes: [{ path: "foreign.txt", blob: "${readme}" }]) { __typename } }`);
       assert.is(data.stageItems.__typename, 'StageResult');
     };
     const current = await head('cats');
-    const changes = [{ path: 'mine.txt', blob: readme }];
-    const intended = intendedState(new Map(mainTree).set('mine.txt', mainTree.get('README.md')!));
-    const push = (graphql: GraphqlClient) =>
-      stageAndCommit(graphql, BRANCH, changes, { message: 'mine', expectedHead: current.id, base: current.snapshot, intended });
+    // Another writer stages on the shared branch in the instant before our commit.
+    const mine = await stageAndCommit(new InterleavingClient(server!.url, 'commit(', foreign), BRANCH, [{ path: 'mine.txt', blob: readme }], {
+      message: 'mine',
+      expectedHead: current.id,
+    });
+    assert.is((await head('cats')).id, mine.commit);
+    const published = await gql(`{ snapshot(hash: "${mine.snapshot}") { ... on Snapshot { items(prefix: "f") { edges { node { path } } } itemCount } } }`);
+    assert.equal(published.snapshot.items.edges, [], 'foreign.txt was not swept into this push');
+    assert.equal(await stagedPaths(), ['foreign.txt'], 'and it is still staged for its own writer');
+    await gql(`mutation { unstageItems(project: "default", dataset: "cats", branch: "main", paths: ["foreign.txt"]) { __typename } }`);
 
-    // Staged right after this push's staging: caught before committing, nothing committed.
-    const before = await rejection(push(new InterleavingClient(server!.url, 'stageItems(', foreign('foreign-early.txt'))));
-    assert.is(before.code, 'REF_CONFLICT');
-    assert.equal(before.options.data?.paths, ['foreign-early.txt']);
-    assert.is((await head('cats')).id, current.id);
-    assert.equal(await stagedPaths(), ['foreign-early.txt']);
-    await gql(`mutation { unstageItems(project: "default", dataset: "cats", branch: "main", paths: ["foreign-early.txt"]) { __typename } }`);
-
-    // Staged in the instant before the commit: the commit happens, and the push says what else it holds.
-    const after = await rejection(push(new InterleavingClient(server!.url, 'commit(', foreign('foreign-late.txt'))));
-    assert.is(after.code, 'CONCURRENT_CHANGES');
-    assert.equal(after.options.data?.paths, ['foreign-late.txt']);
-    assert.is((await head('cats')).id, after.options.data?.commit);
-
-    // Unstaged by another writer in the instant before the commit: the loss is reported too.
-    const latest = await head('cats');
-    const both = [{ path: 'kept.txt', blob: readme }, { path: 'lost.txt', blob: readme }];
-    const withBoth = new Map(mainTree).set('mine.txt', mainTree.get('README.md')!).set('foreign-late.txt', mainTree.get('README.md')!);
-    withBoth.set('kept.txt', mainTree.get('README.md')!).set('lost.txt', mainTree.get('README.md')!);
-    const unstageLost = async () => {
-      await gql(`mutation { unstageItems(project: "default", dataset: "cats", branch: "main", paths: ["lost.txt"]) { __typename } }`);
-    };
-    const lost = await rejection(
-      stageAndCommit(new InterleavingClient(server!.url, 'commit(', unstageLost), BRANCH, both, {
-        message: 'two files',
-        expectedHead: latest.id,
-        base: latest.snapshot,
-        intended: intendedState(withBoth),
-      }),
+    // Two writers racing from the same head: one lands, the other changes nothing.
+    const racers = await Promise.allSettled(
+      ['racer-a.txt', 'racer-b.txt'].map((path) => stageAndCommit(graphql, BRANCH, [{ path, blob: readme }], { message: path, expectedHead: mine.commit })),
     );
-    assert.is(lost.code, 'CONCURRENT_CHANGES');
-    assert.equal(lost.options.data?.paths, ['lost.txt']);
+    const won = racers.filter((r) => r.status === 'fulfilled');
+    assert.is(won.length, 1);
+    const lost = racers.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.is(lost.reason.code, 'REF_CONFLICT');
+    const landed = (won[0] as PromiseFulfilledResult<{ commit: string }>).value.commit;
+    assert.is((await head('cats')).id, landed);
+    const racerItems = await gql(`{ dataset(project: "default", name: "cats") { ... on Dataset { items(prefix: "racer-") { edges { node { path } } } } } }`);
+    assert.is(racerItems.dataset.items.edges.length, 1, 'only the winner\'s file is on the branch');
+    assert.equal(await privateBranches(), []);
   });
 
   test('unknown dataset or ref is NOT_FOUND; a malformed hash is INVALID_HASH', async () => {
@@ -429,11 +420,6 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
   });
 
   return test;
-}
-
-/** Blob hash by path of `tree` without `removed`: the state a push of it means to create. */
-function intendedState(tree: Tree, removed: string[] = []): Map<string, string> {
-  return new Map([...tree].filter(([path]) => !removed.includes(path)).map(([path, bytes]) => [path, sha256(bytes)]));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<CliError> {
