@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { closedPort } from '../helpers/closed-port.ts';
 import { Writable } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -22,15 +22,6 @@ async function sheaf(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const stderr = capture();
   const code = await run(argv, { stdout: stdout.stream, stderr: stderr.stream, env });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 test('--help prints the overall usage on stdout and exits 0', async () => {

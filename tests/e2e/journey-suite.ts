@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { closedPort } from '../helpers/closed-port.ts';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { suite } from 'uvu';
@@ -11,7 +11,7 @@ import { ServerConnection } from '../../cli/server-connection.ts';
 import { stageAndCommit } from '../../cli/stage-and-commit.ts';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
-import { createFreshDatabase, type FreshDatabase } from './fresh-postgres-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/databases.ts';
 import { runCli, type CliRun } from './run-cli.ts';
 
 /** A directory's files by '/'-separated relative path. */
@@ -56,14 +56,6 @@ function uniqueBytes(files: Iterable<Buffer>): number {
   return [...byHash.values()].reduce((a, b) => a + b, 0);
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /**
  * The data engineer's journey (SCENARIOS.md, journey 1) through the real `sheaf` executable
  * against a real server started in this process on the given database.
@@ -72,7 +64,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
   const test = suite(`sheaf CLI journey on ${kind}`);
   let root: string;
   let server: RunningServer | undefined;
-  let database: FreshDatabase | undefined;
+  let database: ScratchDatabase | undefined;
   let dirs = 0;
 
   const sheaf = (...args: string[]): Promise<CliRun> => runCli([...args, '--server', server!.url, '--json']);
@@ -139,7 +131,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
 
   test.before(async () => {
     root = await mkdtemp(join(tmpdir(), 'sheaf-e2e-'));
-    if (kind === 'postgres') database = await createFreshDatabase();
+    if (kind === 'postgres') database = await createScratchDatabase();
     server = await startServer(loadConfig({}, { port: 0, dataDir: join(root, 'server'), databaseUrl: database?.url, logLevel: 'silent' }));
   });
 

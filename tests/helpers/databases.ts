@@ -34,12 +34,9 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
     return { kind, db: opened.db, store: createVersionStore(opened.db), close: opened.close };
   }
 
-  const name = `sheaf_test_${process.pid}_${randomBytes(6).toString('hex')}`;
-  await withAdminClient((client) => client.query(`create database ${name}`));
-  const url = new URL(testPostgresUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase();
   try {
-    const opened = await openDatabase({ url: url.toString() });
+    const opened = await openDatabase({ url: scratch.url });
     await migrateToLatest(opened.db);
     return {
       kind,
@@ -47,13 +44,33 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
       store: createVersionStore(opened.db),
       async close() {
         await opened.close();
-        await dropDatabase(name);
+        await scratch.drop();
       },
     };
   } catch (error) {
-    await dropDatabase(name);
+    await scratch.drop();
     throw error;
   }
+}
+
+/** An empty database of its own on the test PostgreSQL server. */
+export interface ScratchDatabase {
+  readonly url: string;
+  /** Drops the database, ending any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates a uniquely named, empty database on `testPostgresUrl`, so test files can run in
+ * parallel without seeing each other's rows. Whoever uses it migrates it (the server does at
+ * start) and calls `drop`.
+ */
+export async function createScratchDatabase(): Promise<ScratchDatabase> {
+  const name = `sheaf_test_${process.pid}_${randomBytes(6).toString('hex')}`;
+  await withAdminClient((client) => client.query(`create database ${name}`));
+  const url = new URL(testPostgresUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: async () => void (await dropDatabase(name)) };
 }
 
 function dropDatabase(name: string): Promise<unknown> {
