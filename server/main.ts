@@ -59,7 +59,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     }),
     stats: new StorageStats(engine),
   };
-  await services.datasets.createProject({ name: 'system' }, DEFAULT_PROJECT).catch((error: unknown) => {
+  await services.datasets.createProject(DEFAULT_PROJECT).catch((error: unknown) => {
     if (!(error instanceof AlreadyExistsError)) throw error;
   });
 

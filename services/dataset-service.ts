@@ -40,8 +40,7 @@ const STRATEGIES: readonly MergeStrategy[] = ['fail', 'ours', 'theirs'];
 export class DatasetService {
   constructor(private readonly engine: Versioning) {}
 
-  createProject(actor: Actor, name: string): Promise<Project> {
-    void actor;
+  createProject(name: string): Promise<Project> {
     return this.engine.createProject(parseProjectName(name));
   }
 
@@ -76,13 +75,11 @@ export class DatasetService {
   }
 
   /** Moves a branch forward to `to` if it still points at `expectedHead` (see Versioning.fastForward). */
-  fastForward(actor: Actor, at: DatasetAddress, name: string, to: string, expectedHead: string): Promise<Branch> {
-    void actor;
+  fastForward(at: DatasetAddress, name: string, to: string, expectedHead: string): Promise<Branch> {
     return this.engine.fastForward(address(at), parseBranchName(name), parseCommitId(to, 'to'), parseCommitId(expectedHead, 'expected head'));
   }
 
-  async deleteBranch(actor: Actor, at: DatasetAddress, name: string): Promise<void> {
-    void actor;
+  async deleteBranch(at: DatasetAddress, name: string): Promise<void> {
     await this.engine.deleteBranch(address(at), parseBranchName(name));
   }
 
@@ -107,13 +104,11 @@ export class DatasetService {
     return this.engine.resolve(address(at), ref);
   }
 
-  stage(actor: Actor, at: DatasetAddress, branch: string, changes: readonly ItemChangeInput[]): Promise<number> {
-    void actor;
+  stage(at: DatasetAddress, branch: string, changes: readonly ItemChangeInput[]): Promise<number> {
     return this.engine.stage(address(at), parseBranchName(branch), changes);
   }
 
-  unstage(actor: Actor, at: DatasetAddress, branch: string, paths: readonly string[]): Promise<number> {
-    void actor;
+  unstage(at: DatasetAddress, branch: string, paths: readonly string[]): Promise<number> {
     return this.engine.unstage(address(at), parseBranchName(branch), paths.map(parseItemPath));
   }
 

@@ -97,7 +97,7 @@ builder.mutationFields((t) => ({
     errors: typedErrors,
     resolve: async (_, args, ctx) => {
       const at = { project: args.project, dataset: args.dataset };
-      return { ...(await ctx.services.datasets.fastForward(ctx.actor!, at, args.name, args.to, args.expectedHead)), at };
+      return { ...(await ctx.services.datasets.fastForward(at, args.name, args.to, args.expectedHead)), at };
     },
   }),
   deleteBranch: t.field({
@@ -106,7 +106,7 @@ builder.mutationFields((t) => ({
     args: { ...datasetArgs(t as never), name: t.arg.string({ required: true }) },
     errors: typedErrors,
     resolve: async (_, args, ctx) => {
-      await ctx.services.datasets.deleteBranch(ctx.actor!, { project: args.project, dataset: args.dataset }, args.name);
+      await ctx.services.datasets.deleteBranch({ project: args.project, dataset: args.dataset }, args.name);
       return { name: args.name };
     },
   }),
@@ -124,7 +124,7 @@ builder.mutationFields((t) => ({
       const changes: ItemChange[] = args.changes.map((c) =>
         c.delete ? { path: c.path, delete: true } : { path: c.path, blob: c.blob ?? '', meta: c.meta ?? undefined, annotations: c.annotations ?? undefined },
       );
-      return { count: await ctx.services.datasets.stage(ctx.actor!, { project: args.project, dataset: args.dataset }, args.branch, changes) };
+      return { count: await ctx.services.datasets.stage({ project: args.project, dataset: args.dataset }, args.branch, changes) };
     },
   }),
   unstageItems: t.field({
@@ -133,7 +133,7 @@ builder.mutationFields((t) => ({
     args: { ...datasetArgs(t as never), branch: t.arg.string({ required: true }), paths: t.arg.stringList({ required: true }) },
     errors: typedErrors,
     resolve: async (_, args, ctx) => ({
-      count: await ctx.services.datasets.unstage(ctx.actor!, { project: args.project, dataset: args.dataset }, args.branch, args.paths),
+      count: await ctx.services.datasets.unstage({ project: args.project, dataset: args.dataset }, args.branch, args.paths),
     }),
   }),
   commit: t.field({

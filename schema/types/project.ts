@@ -46,6 +46,6 @@ builder.mutationField('createProject', (t) =>
     authScopes: { signedIn: true },
     args: { name: t.arg.string({ required: true }) },
     errors: typedErrors,
-    resolve: (_, { name }, ctx) => ctx.services.datasets.createProject(ctx.actor!, name),
+    resolve: (_, { name }, ctx) => ctx.services.datasets.createProject(name),
   }),
 );
