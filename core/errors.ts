@@ -131,11 +131,17 @@ export interface MergeConflict {
   theirs: unknown | null;
 }
 
-export class MergeConflictError extends CoreError<{ conflicts: MergeConflict[] }> {
+/** Conflicts listed in full up to this many; `total` always counts them all. */
+export const MAX_LISTED_CONFLICTS = 1000;
+
+export class MergeConflictError extends CoreError<{ conflicts: MergeConflict[]; total: number }> {
   static readonly code = 'MERGE_CONFLICT';
   readonly code = MergeConflictError.code;
   constructor(conflicts: MergeConflict[]) {
-    super(`merge has ${conflicts.length} conflicting item(s)`, { conflicts });
+    super(`merge has ${conflicts.length} conflicting item(s)`, {
+      conflicts: conflicts.slice(0, MAX_LISTED_CONFLICTS),
+      total: conflicts.length,
+    });
   }
 }
 

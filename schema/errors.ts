@@ -108,7 +108,10 @@ builder.objectType(MergeConflictError, {
   name: 'MergeConflictError',
   description: 'Items changed differently on both sides; nothing was merged.',
   interfaces: [ErrorRef],
-  fields: (t) => ({ conflicts: t.field({ type: [ConflictRef], resolve: (e) => e.data.conflicts as Conflict[] }) }),
+  fields: (t) => ({
+    conflicts: t.field({ type: [ConflictRef], description: 'The first 1,000 conflicts in path order.', resolve: (e) => e.data.conflicts as Conflict[] }),
+    total: t.int({ description: 'How many items conflict in all.', resolve: (e) => e.data.total }),
+  }),
 });
 
 /** Failures every field with typed errors can return. */

@@ -1,4 +1,4 @@
-import { MergeConflictError, NoMergeBaseError, RefConflictError, type MergeConflict } from '../errors.ts';
+import { MAX_LISTED_CONFLICTS, MergeConflictError, NoMergeBaseError, RefConflictError, type MergeConflict } from '../errors.ts';
 import type { Branch, Commit, Item } from '../model.ts';
 import { applyEdits } from '../prolly/apply-edits.ts';
 import { diffTrees, sameItem, type ItemChange } from '../prolly/diff-trees.ts';
@@ -21,8 +21,10 @@ export interface MergeResult {
   readonly commit: Commit;
   /** False when `into` already contained `from` (nothing to merge). */
   readonly created: boolean;
-  /** Conflicts settled by the `ours`/`theirs` strategy (empty for a clean merge). */
+  /** Conflicts settled by the `ours`/`theirs` strategy, the first MAX_LISTED_CONFLICTS of them. */
   readonly resolved: readonly MergeConflict[];
+  /** How many conflicts the strategy settled in all. */
+  readonly resolvedCount: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function mergeBranches(ctx: VersionContext, from: Branch, into: Bra
   const [ours, theirs] = [await requireCommit(ctx, into.head), await requireCommit(ctx, from.head)];
   const base = await mergeBase(ctx, ours.id, theirs.id);
   if (!base) throw new NoMergeBaseError(ours.id, theirs.id);
-  if (base.id === theirs.id) return { commit: ours, created: false, resolved: [] };
+  if (base.id === theirs.id) return { commit: ours, created: false, resolved: [], resolvedCount: 0 };
 
   const oursChanges = await diffTrees(ctx.reader, base.snapshot, ours.snapshot);
   const theirsChanges = await diffTrees(ctx.reader, base.snapshot, theirs.snapshot);
@@ -64,7 +66,7 @@ export async function mergeBranches(ctx: VersionContext, from: Branch, into: Bra
       throw new RefConflictError(`branch ${into.name}`, ours.id, now?.head ?? null);
     }
   });
-  return { commit, created: true, resolved: conflicts };
+  return { commit, created: true, resolved: conflicts.slice(0, MAX_LISTED_CONFLICTS), resolvedCount: conflicts.length };
 }
 
 /** Walks both change lists in path order; returns the edits to apply on `ours`. */

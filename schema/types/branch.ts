@@ -46,12 +46,16 @@ const StageResultRef = builder.objectRef<{ count: number }>('StageResult').imple
 });
 
 const MergeResultRef = builder
-  .objectRef<{ commit: Commit; created: boolean; resolved: readonly { path: string }[] }>('MergeResult')
+  .objectRef<{ commit: Commit; created: boolean; resolved: readonly { path: string }[]; resolvedCount: number }>('MergeResult')
   .implement({
     fields: (t) => ({
       commit: t.field({ type: CommitRef, resolve: (r) => r.commit }),
       created: t.exposeBoolean('created', { description: 'False when the target already contained the source.' }),
-      resolvedPaths: t.stringList({ description: 'Conflicting paths settled by the ours/theirs strategy.', resolve: (r) => r.resolved.map((c) => c.path) }),
+      resolvedPaths: t.stringList({
+        description: 'Conflicting paths settled by the ours/theirs strategy (the first 1,000).',
+        resolve: (r) => r.resolved.map((c) => c.path),
+      }),
+      resolvedCount: t.int({ description: 'How many conflicts the strategy settled in all.', resolve: (r) => r.resolvedCount }),
     }),
   });
 

@@ -224,12 +224,14 @@ export function versioningSuite(kind: DatabaseKind) {
       assert.is((p3.ours as { blob: string }).blob, blob('c'));
       assert.is((p3.theirs as { blob: string }).blob, blob('d'));
       assert.is(e.data.conflicts[1]!.ours, null, 'deleted on our side');
+      assert.is(e.data.total, 2);
     });
     assert.is((await engine.getBranch(ds('m'), main)).head, mainBefore, 'a failed merge moves nothing');
 
     const ours = await engine.createBranch(ds('m'), parseBranchName('try-ours'), 'main', author);
     const byOurs = await engine.merge(ds('m'), feature, ours.name, { author, strategy: 'ours' });
     assert.is(byOurs.resolved.length, 2);
+    assert.is(byOurs.resolvedCount, 2);
     const items = async (at: string) =>
       Object.fromEntries((await engine.listItems(ds('m'), at, { limit: 100 })).map((i) => [i.path, [...blobs].find(([, h]) => h === i.blob)![0]]));
     assert.equal(await items('try-ours'), { 'p/1': 'b', 'p/2': 'b', 'p/3': 'c', 'p/5': 'x' });
@@ -253,6 +255,26 @@ export function versioningSuite(kind: DatabaseKind) {
     assert.ok(clean.created);
     assert.equal(clean.resolved, []);
     assert.equal(await paths('m', 'left', 'p/8'), ['p/8']);
+  });
+
+  test('a merge with more conflicts than can be listed lists the first 1,000 and counts them all', async () => {
+    await engine.createDataset(ds('many'), author);
+    const paths1200 = Array.from({ length: 1200 }, (_, i) => `c/${String(i).padStart(4, '0')}`);
+    await engine.stage(ds('many'), main, paths1200.map((p) => put(p, 'a')));
+    await engine.commit(ds('many'), main, { author, message: 'base' });
+    const side = parseBranchName('side');
+    await engine.createBranch(ds('many'), side, 'main', author);
+    await engine.stage(ds('many'), main, paths1200.map((p) => put(p, 'b')));
+    await engine.commit(ds('many'), main, { author, message: 'ours' });
+    await engine.stage(ds('many'), side, paths1200.map((p) => put(p, 'c')));
+    await engine.commit(ds('many'), side, { author, message: 'theirs' });
+    await rejects(engine.merge(ds('many'), side, main, { author }), MergeConflictError, (e) => {
+      assert.is(e.data.total, 1200);
+      assert.is(e.data.conflicts.length, 1000);
+      assert.is(e.data.conflicts[999]!.path, 'c/0999');
+    });
+    const settled = await engine.merge(ds('many'), side, main, { author, strategy: 'theirs' });
+    assert.equal([settled.resolved.length, settled.resolvedCount], [1000, 1200]);
   });
 
   test('the same items reached by different histories have the same snapshot hash', async () => {
