@@ -1,10 +1,16 @@
-import { InvalidInputError } from '../core/errors.ts';
+import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { parseBlobHash, type BlobHash } from '../core/ids.ts';
 import type { BlobCatalog, BlobSource, BlobStore } from '../core/ports.ts';
 import { GroupedCatalogWrites } from './grouped-catalog-writes.ts';
 
 /** At most this many hashes per "which are missing" question. */
 export const MAX_MISSING_QUERY = 10_000;
+
+/** At most this many blobs per `statAll` (one batched download). */
+export const MAX_STAT_QUERY = 10_000;
+
+// Stats in flight at once: the thread pool runs four at a time; a few more keep it fed.
+const STAT_CONCURRENCY = 16;
 
 /**
  * Uploads and downloads of content-addressed blobs: stores bytes in the blob store and records
@@ -37,6 +43,32 @@ export class BlobService {
   /** Size of a stored blob, or null. @throws InvalidHashError */
   async stat(hash: string): Promise<{ size: number } | null> {
     return this.deps.blobs.stat(parseBlobHash(hash));
+  }
+
+  /**
+   * The sizes of `hashes`, in the order given, all of which must be stored: a batched download
+   * checks them before it sends a byte.
+   * @throws InvalidHashError, InvalidInputError when asking about too many at once,
+   * NotFoundError('blob') naming the first one (in the order given) that is not stored
+   */
+  async statAll(hashes: readonly string[]): Promise<{ hash: BlobHash; size: number }[]> {
+    if (hashes.length > MAX_STAT_QUERY)
+      throw new InvalidInputError('hashes', `at most ${MAX_STAT_QUERY} per request, got ${hashes.length}`);
+    const parsed = hashes.map((h) => parseBlobHash(h));
+    const sizes = new Array<number | null>(parsed.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < parsed.length) {
+        const index = next++;
+        sizes[index] = (await this.deps.blobs.stat(parsed[index]!))?.size ?? null;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, parsed.length) }, worker));
+    return parsed.map((hash, index) => {
+      const size = sizes[index];
+      if (size === null || size === undefined) throw new NotFoundError('blob', hash);
+      return { hash, size };
+    });
   }
 
   /**

@@ -5,10 +5,13 @@ import { BlobTooLargeError, InvalidInputError, NotFoundError } from '../../core/
 import type { BlobService } from '../../services/blob-service.ts';
 import { parseByteRange } from './byte-range.ts';
 import { sha256FromContentDigest } from './content-digest.ts';
+import { errorBody, httpStatusOf, isExpectedError } from './error-status.ts';
 import { HttpError } from './http-error.ts';
 import type { BlobTrafficMetrics } from './metrics.ts';
 import type { RequestState } from './request-context.ts';
 import { bodyChunks, declaredLength, discardUnreadBody, readJsonBody, type DiscardLimits } from './request-body.ts';
+import { tarOfBlobs } from './tar-download.ts';
+import { storeTarUpload } from './tar-upload.ts';
 
 export interface BlobRoutesDeps {
   readonly blobs: BlobService;
@@ -18,8 +21,17 @@ export interface BlobRoutesDeps {
   readonly discardLimits?: DiscardLimits | undefined;
 }
 
-/** Largest JSON body `POST /v1/blobs/missing` reads: 10,000 hashes take about 670 KB. */
+/** Largest JSON body `POST /v1/blobs/missing` and `/fetch` read: 10,000 hashes take about 670 KB. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** Most blobs one tar request may carry, up or down. */
+export const MAX_TAR_ENTRIES = 10_000;
+
+/**
+ * A tar upload may hold this many times `maxBlobBytes` in all: each entry is limited on its own,
+ * and this bounds how long one request can occupy the server.
+ */
+export const MAX_TAR_BLOBS_OF_MAX_SIZE = 64;
 
 // A blob's URL names its content, so a cached copy can never be stale.
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -43,6 +55,18 @@ const MAX_MEDIA_TYPE = 255;
  * - `POST /v1/blobs/missing` with `{ "hashes": [...] }` answers `{ "missing": [...] }`, the
  *   ones this server lacks, in the order given. Errors: 400 invalid JSON or hashes, 413 a body
  *   over 1 MiB.
+ * - `POST /v1/blobs/tar` stores many blobs in one request: the body is a tar stream (any tar
+ *   tool's) whose entries are regular files named by the sha256 hex of their content, each
+ *   verified as it is stored. Answers 200 `{ blobs: [{ hash, size, created }] }` in entry order.
+ *   The first bad entry stops the upload; the error response (`{ error, blobs }`) lists the
+ *   blobs stored before it. Errors: 400 not a tar (or cut short: the end-of-archive blocks are
+ *   required), an entry name that is not a hash, an entry that is not a regular file, more than
+ *   10,000 entries; 413 an entry over `maxBlobBytes`, or a body over 64 × `maxBlobBytes`;
+ *   415 a `Content-Encoding`; 422 an entry whose content does not match its name.
+ * - `POST /v1/blobs/fetch` with `{ "hashes": [...] }` (at most 10,000) answers an
+ *   `application/x-tar` stream with one entry per hash, named by it, in the order given, each
+ *   verified as it is read (a corrupt blob cuts the stream short). Errors, all before a byte of
+ *   the tar is sent: 400 invalid JSON or hashes, 404 an unknown blob, 413 a body over 1 MiB.
  */
 export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
   const { blobs, metrics } = deps;
@@ -118,7 +142,63 @@ export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
     ctx.body = { missing: await blobs.missing(hashes as string[]) };
   });
 
+  router.post('/v1/blobs/tar', async (ctx) => {
+    discardUnreadBody(ctx.req, ctx.res, deps.discardLimits);
+    const encoding = ctx.get('content-encoding');
+    if (encoding && encoding.toLowerCase() !== 'identity')
+      throw new HttpError(415, 'send the tar stream without Content-Encoding');
+    const maxBytes = MAX_TAR_BLOBS_OF_MAX_SIZE * blobs.maxBlobBytes;
+    const tooLarge = () => new HttpError(413, `a tar upload may hold at most ${maxBytes} bytes`);
+    if ((declaredLength(ctx.req) ?? 0) > maxBytes) throw tooLarge();
+
+    const outcome = await storeTarUpload(blobs, limited(bodyChunks(ctx.req, metrics?.uploaded), maxBytes, tooLarge), {
+      maxEntries: MAX_TAR_ENTRIES,
+    });
+    const { failure } = outcome;
+    if (failure === undefined) {
+      ctx.body = { blobs: outcome.stored };
+      return;
+    }
+    // Unexpected failures and vanished clients get the usual treatment (masked 500, or nothing).
+    if (!isExpectedError(failure) || (ctx.req.destroyed && !ctx.req.complete)) throw failure;
+    // The blobs stored before the failure stay: they are valid content-addressed blobs, which
+    // anyone may upload at any time, and listing them spares the client sending them again.
+    const status = httpStatusOf(failure);
+    const body = errorBody(failure);
+    ctx.state.log.info({ code: body.error.code, status, stored: outcome.stored.length }, (failure as Error).message);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = status;
+    ctx.body = { ...body, blobs: outcome.stored };
+  });
+
+  router.post('/v1/blobs/fetch', async (ctx) => {
+    discardUnreadBody(ctx.req, ctx.res, deps.discardLimits);
+    const body = await readJsonBody(ctx.req, MAX_JSON_BODY_BYTES);
+    const hashes = (body as { hashes?: unknown } | null)?.hashes;
+    if (!Array.isArray(hashes)) throw new InvalidInputError('hashes', 'must be an array of blob hashes');
+    if (hashes.length > MAX_TAR_ENTRIES) throw new InvalidInputError('hashes', `at most ${MAX_TAR_ENTRIES} per request`);
+    // All of them are checked up front: once the tar has started, a failure can only cut it.
+    const entries = await blobs.statAll(hashes as string[]);
+    ctx.status = 200;
+    ctx.type = 'application/x-tar';
+    ctx.body = Readable.from(tarOfBlobs(blobs, entries, ctx.state.log, metrics?.downloaded), { objectMode: false });
+  });
+
   return router;
+}
+
+/** Passes `source` on, failing with `tooLarge()` once more than `maxBytes` went through. */
+async function* limited(
+  source: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  tooLarge: () => Error,
+): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw tooLarge();
+    yield chunk;
+  }
 }
 
 /**
