@@ -4,6 +4,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { CliError, ExitCode } from './cli-error.ts';
 import { chunks } from './map-concurrent.ts';
 import { errorOfResponse, type ServerConnection } from './server-connection.ts';
+import { tarOfFiles, type TarFile } from './tar-of-files.ts';
 
 /** The server answers "which are missing" for at most this many hashes per request. */
 export const MAX_MISSING_PER_REQUEST = 10_000;
@@ -77,6 +78,55 @@ export class BlobClient {
     const stored = (await response.json()) as StoredBlob;
     if (stored.hash !== expected.hash) throw unexpected(`the server stored ${file} as ${stored.hash}, not ${expected.hash}`);
     return stored;
+  }
+
+  /**
+   * Streams many files from disk as blobs in one request (a tar of them, see tarOfFiles), each
+   * claiming its hash like `uploadFile`. `onBytes` is called as bytes are read, for progress.
+   * @throws CliError FILE_CHANGED, BLOB_HASH_MISMATCH, BLOB_TOO_LARGE, UNREACHABLE…
+   */
+  async uploadFiles(files: readonly TarFile[], onBytes?: (bytes: number) => void): Promise<StoredBlob[]> {
+    const response = await this.connection.fetch('/v1/blobs/tar', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-tar' },
+      body: tarOfFiles(files, onBytes) as unknown as RequestInit['body'],
+      duplex: 'half',
+    } as RequestInit);
+    if (!response.ok) throw await errorOfResponse(response, `uploading ${files.length} file(s)`);
+    const body = (await response.json().catch((error: unknown) => Promise.reject(this.connection.describe(error)))) as {
+      blobs?: unknown;
+    };
+    if (!Array.isArray(body.blobs)) throw unexpected('the tar upload answer has no "blobs" list');
+    const stored = body.blobs as StoredBlob[];
+    const storedHashes = new Set(stored.map((blob) => blob.hash));
+    const lost = files.find((file) => !storedHashes.has(file.blob));
+    if (lost) throw unexpected(`the server did not store ${lost.absolutePath} (${lost.blob})`);
+    return stored;
+  }
+
+  /**
+   * The blobs `hashes` as one tar stream, an entry per hash named by it, in the order given.
+   * The caller verifies every entry: the stream may be cut short by a corrupt blob or a dropped
+   * connection. Errors while reading the stream are CliErrors (UNREACHABLE…).
+   * @throws CliError NOT_FOUND (before any byte), INVALID_HASH, UNREACHABLE…
+   */
+  async downloadMany(hashes: readonly string[]): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.connection.fetch('/v1/blobs/fetch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hashes }),
+    });
+    if (!response.ok) throw await errorOfResponse(response, `downloading ${hashes.length} blob(s)`);
+    if (!response.body) throw unexpected('the server sent no body for a blob batch');
+    const connection = this.connection;
+    const body = response.body as unknown as AsyncIterable<Uint8Array>;
+    return (async function* () {
+      try {
+        yield* body;
+      } catch (error) {
+        throw connection.describe(error);
+      }
+    })();
   }
 
   /**

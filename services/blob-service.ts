@@ -2,6 +2,7 @@ import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { parseBlobHash, type BlobHash } from '../core/ids.ts';
 import type { BlobCatalog, BlobSource, BlobStore } from '../core/ports.ts';
 import { GroupedCatalogWrites } from './grouped-catalog-writes.ts';
+import { putMany, type BlobPutEntry, type PutManyOutcome } from './put-many.ts';
 
 /** At most this many hashes per "which are missing" question. */
 export const MAX_MISSING_QUERY = 10_000;
@@ -38,6 +39,15 @@ export class BlobService {
     // Recorded after the bytes are safe: a blob in the catalog is always readable.
     await this.catalogWrites.record({ hash: stored.hash, size: stored.size, mediaType: options.mediaType ?? null });
     return stored;
+  }
+
+  /**
+   * Streams many blobs in, one entry's content after the other, with their catalog rows written
+   * together; for batched uploads. Stops at the first failure, which is returned with the blobs
+   * stored before it rather than thrown: see `putMany` in put-many.ts.
+   */
+  async putMany(entries: AsyncIterable<BlobPutEntry>): Promise<PutManyOutcome> {
+    return putMany(this.deps, entries);
   }
 
   /** Size of a stored blob, or null. @throws InvalidHashError */

@@ -1,18 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { CommandSpec } from '../command.ts';
-import { downloadBlob } from '../download-blob.ts';
+import { exportBlobs } from '../export-blobs.ts';
 import { MANIFEST_NAME, type ExportManifest } from '../export-manifest.ts';
 import { checkExportTarget, exportTargets } from '../export-target.ts';
 import { formatBytes } from '../format-bytes.ts';
 import { snapshotItems, type ApiItem } from '../item-queries.ts';
 import { parseLocation } from '../location.ts';
-import { mapConcurrent } from '../map-concurrent.ts';
 import { resolveLocation } from '../resolve-location.ts';
-
-/** Downloads in flight at once. */
-export const DOWNLOAD_CONCURRENCY = 8;
 
 /** `sheaf export <ref> <dir>`: the items of a snapshot as files, plus a sheaf.json manifest. */
 export const exportCommand: CommandSpec = {
@@ -40,21 +36,9 @@ export const exportCommand: CommandSpec = {
     await mkdir(root, { recursive: true });
     const bytes = items.reduce((sum, item) => sum + item.size, 0);
     const progress = context.progress('downloading', bytes, 'bytes');
-    // Temporary names start with a dot and live in the root, so a half-written file never
-    // appears under an item's name.
-    const temporary = () => join(root, `.sheaf-download-${randomBytes(8).toString('hex')}`);
     try {
-      await mapConcurrent(items, DOWNLOAD_CONCURRENCY, async (item, index) => {
-        const part = temporary();
-        try {
-          await downloadBlob(context.blobs, { hash: item.blob, size: item.size }, part, (n) => progress.add(n));
-          await mkdir(dirname(targets[index]!), { recursive: true });
-          await rename(part, targets[index]!);
-        } catch (error) {
-          await rm(part, { force: true });
-          throw error;
-        }
-      });
+      const files = items.map((item, index) => ({ blob: item.blob, size: item.size, path: targets[index]! }));
+      await exportBlobs(context.blobs, files, root, progress);
     } finally {
       progress.stop();
     }
@@ -65,7 +49,8 @@ export const exportCommand: CommandSpec = {
       snapshot: resolved.snapshot,
       items: items.map(({ path, blob, size, meta, annotations }) => ({ path, blob, size, meta, annotations })),
     };
-    const part = temporary();
+    // Written under a temporary name like the items, so a half-written manifest never appears.
+    const part = join(root, `.sheaf-download-${randomBytes(8).toString('hex')}`);
     await writeFile(part, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
     await rename(part, join(root, MANIFEST_NAME));
     return {

@@ -1,15 +1,9 @@
-import { extract as tarExtract, type Header } from 'tar-stream';
+import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
 import { BlobTooLargeError, CoreError, InvalidInputError } from '../../core/errors.ts';
 import { parseBlobHash } from '../../core/ids.ts';
 import type { BlobService } from '../../services/blob-service.ts';
+import type { BlobPutEntry, StoredBlob } from '../../services/put-many.ts';
 import { feedSink } from './tar-sink.ts';
-
-/** What the server recorded for one uploaded blob. */
-export interface StoredBlob {
-  readonly hash: string;
-  readonly size: number;
-  readonly created: boolean;
-}
 
 /** How a tar upload ended. */
 export interface TarUploadOutcome {
@@ -26,24 +20,18 @@ const BLOCK = 512;
 // POSIX ends an archive with two zero blocks. Requiring them tells a tar cut short at an entry
 // boundary from a complete one: nothing else in the stream would show that entries are missing.
 const END_OF_ARCHIVE = 2 * BLOCK;
-// Entries whose bytes are all read but whose storing (fsync, rename, catalog row) is still under
-// way. The next entry is read meanwhile, which is what lets one request keep the disk busy and
-// the catalog's grouped writes fill; memory stays small since each one's bytes are on disk.
-const STORES_IN_FLIGHT = 32;
 
 /**
- * Stores the regular-file entries of a tar stream as blobs, each streamed into `blobs.put` with
- * its name as the expected hash, so the service verifies content and size limit per entry. One
- * entry is read at a time; storing overlaps reading the next (see STORES_IN_FLIGHT).
+ * Stores the regular-file entries of a tar stream as blobs (`BlobService.putMany`), each named
+ * by the hash its content must have, so the service verifies content and size limit per entry.
  *
- * Never throws for a bad upload: the first failure stops reading and is returned as `failure`
- * once the stores under way have settled, with the blobs stored so far. Failures:
- * InvalidInputError for a stream that is not a tar, ends without its end-of-archive marker or
- * mid-entry, has more than `maxEntries` entries, or an entry that is not a regular file;
- * InvalidHashError for an entry name that is not a blob hash; BlobTooLargeError for an entry over
- * the service's limit (refused from its header, before its bytes are read);
- * BlobHashMismatchError; the source's own error (a size limit, a client gone); and whatever the
- * blob store or catalog throws.
+ * Never throws for a bad upload: the first failure stops reading and is returned as `failure`,
+ * with the blobs stored so far. Failures: InvalidInputError for a stream that is not a tar, ends
+ * without its end-of-archive blocks or mid-entry, has more than `maxEntries` entries, or an
+ * entry that is not a regular file; InvalidHashError for an entry name that is not a blob hash;
+ * BlobTooLargeError for an entry over the service's limit (refused from its header, before its
+ * bytes are read); BlobHashMismatchError; the source's own error (a size limit, a client gone);
+ * and whatever the blob store or catalog throws.
  */
 export async function storeTarUpload(
   blobs: BlobService,
@@ -55,44 +43,35 @@ export async function storeTarUpload(
   let parseError: unknown;
   extract.on('error', (error) => (parseError ??= error));
   const feeding = feedSink(counted(source, (n) => (fed += n)), extract);
+  const archive = { dataEnd: 0 };
 
-  const results: (StoredBlob | undefined)[] = [];
-  const inFlight = new Set<Promise<void>>();
-  let failure: { error: unknown } | undefined;
-  let dataEnd = 0;
-  try {
-    for await (const entry of extract) {
-      if (failure) break;
-      const { header } = entry;
-      const hash = checkEntry(header, results.length, options.maxEntries, blobs.maxBlobBytes);
-      dataEnd = entry.offset + BLOCK + Math.ceil(header.size / BLOCK) * BLOCK;
-      const index = results.push(undefined) - 1;
-      let consumed!: () => void;
-      const read = new Promise<void>((resolve) => (consumed = resolve));
-      const stored = blobs.put(untilDone(entry as AsyncIterable<Uint8Array>, consumed), { expectedHash: hash }).then(
-        ({ hash, size, created }) => void (results[index] = { hash, size, created }),
-        (error: unknown) => void (failure ??= { error }),
-      );
-      inFlight.add(stored);
-      void stored.finally(() => inFlight.delete(stored));
-      // The extractor hands out the next entry only once this one's bytes are consumed.
-      await Promise.race([read, stored]);
-      while (inFlight.size >= STORES_IN_FLIGHT) await Promise.race(inFlight);
-    }
-  } catch (error) {
-    failure ??= { error };
-  }
-  await Promise.all(inFlight);
+  const { stored, failure } = await blobs.putMany(entriesOf(extract, archive, options.maxEntries, blobs.maxBlobBytes));
   const sourceError = await feeding;
-  if (!failure && fed - dataEnd < END_OF_ARCHIVE)
-    failure = { error: new InvalidInputError('body', 'the tar stream ends without its end-of-archive blocks: it was cut short') };
-
-  const done = results.filter((r): r is StoredBlob => r !== undefined);
-  if (!failure) return { stored: done };
-  return { stored: done, failure: explain(failure.error, sourceError, parseError) };
+  if (failure) return { stored, failure: explain(failure.error, sourceError, parseError) };
+  if (fed - archive.dataEnd < END_OF_ARCHIVE)
+    return { stored, failure: new InvalidInputError('body', 'the tar stream ends without its end-of-archive blocks: it was cut short') };
+  return { stored };
 }
 
-/** The entry's hash. @throws InvalidInputError, InvalidHashError, BlobTooLargeError */
+/**
+ * The extractor's entries as blobs to put, each checked from its header first. Records in
+ * `archive.dataEnd` where the last entry's (padded) content ends.
+ */
+async function* entriesOf(
+  extract: Extract,
+  archive: { dataEnd: number },
+  maxEntries: number,
+  maxBytes: number,
+): AsyncGenerator<BlobPutEntry> {
+  let seen = 0;
+  for await (const entry of extract) {
+    const hash = checkEntry(entry.header, seen++, maxEntries, maxBytes);
+    archive.dataEnd = entry.offset + BLOCK + Math.ceil(entry.header.size / BLOCK) * BLOCK;
+    yield { content: entry as AsyncIterable<Uint8Array>, expectedHash: hash };
+  }
+}
+
+/** The hash the entry claims. @throws InvalidInputError, InvalidHashError, BlobTooLargeError */
 function checkEntry(header: Header, seen: number, maxEntries: number, maxBytes: number): string {
   if (seen >= maxEntries) throw new InvalidInputError('body', `at most ${maxEntries} tar entries per request`);
   // 'contiguous-file' is a regular file to every reader but a few old real-time systems.
@@ -116,15 +95,6 @@ function explain(error: unknown, sourceError: unknown, parseError: unknown): unk
     return new InvalidInputError('body', `is not a valid tar stream (${reason})`);
   }
   return error;
-}
-
-/** Passes the chunks on and calls `done` when the consumer has finished with them (or stopped). */
-async function* untilDone(entry: AsyncIterable<Uint8Array>, done: () => void): AsyncGenerator<Uint8Array> {
-  try {
-    yield* entry;
-  } finally {
-    done();
-  }
 }
 
 async function* counted(source: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {

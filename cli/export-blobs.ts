@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BlobClient } from './blob-client.ts';
+import { downloadBatch } from './download-batch.ts';
+import { writeVerified } from './download-blob.ts';
+import { mapConcurrent } from './map-concurrent.ts';
+import type { Progress } from './progress.ts';
+import { planTransfers, TRANSFER_CONCURRENCY } from './transfer-batches.ts';
+
+/** A blob and every file that gets its content. */
+interface BlobFiles {
+  readonly hash: string;
+  readonly size: number;
+  readonly paths: string[];
+}
+
+/**
+ * Writes each `files[i].blob` to `files[i].path` (new files; their directories are created),
+ * downloading each distinct blob once: small ones many to a request (tar batches), large ones
+ * one per request (see planTransfers). Every download is checked against its hash while it is
+ * written into a temporary file in `root` (dot-named, so a half-written file never appears
+ * under an item's name), which is then renamed into place; files sharing a blob are copies of
+ * the first. `progress` counts the bytes of every file written.
+ * @throws CliError NOT_FOUND, CORRUPT_OBJECT, UNREACHABLE…; a file system error. Temporary files
+ * of a failed download are removed.
+ */
+export async function exportBlobs(
+  blobs: BlobClient,
+  files: readonly { blob: string; size: number; path: string }[],
+  root: string,
+  progress: Progress,
+): Promise<void> {
+  const byBlob = new Map<string, BlobFiles>();
+  for (const { blob, size, path } of files) {
+    const known = byBlob.get(blob);
+    if (known) known.paths.push(path);
+    else byBlob.set(blob, { hash: blob, size, paths: [path] });
+  }
+  const directories = new Map<string, Promise<unknown>>();
+  const ensureDirectory = (dir: string) => {
+    let made = directories.get(dir);
+    if (!made) directories.set(dir, (made = mkdir(dir, { recursive: true })));
+    return made;
+  };
+  const temporary = () => join(root, `.sheaf-download-${randomBytes(8).toString('hex')}`);
+
+  const place = async (blob: BlobFiles, content: AsyncIterable<Uint8Array>) => {
+    const parts = blob.paths.map(temporary);
+    try {
+      await writeVerified(content, blob, parts[0]!, (n) => progress.add(n));
+      for (const part of parts.slice(1)) {
+        await copyFile(parts[0]!, part, constants.COPYFILE_EXCL);
+        progress.add(blob.size);
+      }
+      for (const [i, path] of blob.paths.entries()) {
+        await ensureDirectory(dirname(path));
+        await rename(parts[i]!, path);
+      }
+    } catch (error) {
+      await Promise.all(parts.map((part) => rm(part, { force: true })));
+      throw error;
+    }
+  };
+
+  const { batches, singles } = planTransfers([...byBlob.values()], (blob) => blob.size);
+  const requests = [
+    ...batches.map((batch) => () => downloadBatch(blobs, batch, place)),
+    ...singles.map((blob) => async () => place(blob, await blobs.download(blob.hash))),
+  ];
+  await mapConcurrent(requests, TRANSFER_CONCURRENCY, (request) => request());
+}

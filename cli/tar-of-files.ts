@@ -1,0 +1,90 @@
+import { close, open, read } from 'node:fs';
+import { promisify } from 'node:util';
+import { pack as tarPack, type Pack } from 'tar-stream';
+import { CliError } from './cli-error.ts';
+import { sinkSettled, writeChunk } from './tar-sink.ts';
+
+/** A file to send as a blob: where it is, and the hash and size it had when it was hashed. */
+export interface TarFile {
+  readonly absolutePath: string;
+  readonly blob: string;
+  readonly size: number;
+}
+
+// Files are read in chunks of at most this much: memory stays flat whatever the file size.
+const READ_CHUNK_BYTES = 256 * 1024;
+// The tar's pieces (header, content, padding: three per small file) are handed to fetch joined
+// into chunks of about this size: each chunk costs a trip through web streams and a socket write.
+const SEND_CHUNK_BYTES = 64 * 1024;
+// Blobs have no modification time; a fixed one makes the same files give the same tar.
+const EPOCH = new Date(0);
+// The callback forms cost less CPU per small file than FileHandle's promises.
+const openFile = promisify(open);
+const readFile = promisify(read);
+const closeFile = promisify(close);
+
+/**
+ * A tar stream of `files`, one regular-file entry per file named by its blob hash, read from
+ * disk as the consumer pulls (one file open at a time, never a whole file in memory). Each entry
+ * declares the size the file had when hashed; `onBytes` is told the file bytes read.
+ * @throws (from the stream) CliError FILE_CHANGED when a file's size is not the hashed one any
+ * more; a read error of the file system.
+ */
+export async function* tarOfFiles(files: readonly TarFile[], onBytes?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  const pack = tarPack();
+  const writing = writeFiles(pack, files, onBytes).catch((error: unknown) =>
+    pack.destroy(error instanceof Error ? error : new Error(String(error))),
+  );
+  try {
+    let parts: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of pack) {
+      parts.push(chunk as Uint8Array);
+      size += (chunk as Uint8Array).byteLength;
+      if (size < SEND_CHUNK_BYTES) continue;
+      yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+    }
+    if (size > 0) yield Buffer.concat(parts, size);
+  } finally {
+    pack.destroy();
+    await writing;
+  }
+}
+
+async function writeFiles(pack: Pack, files: readonly TarFile[], onBytes?: (bytes: number) => void): Promise<void> {
+  for (const file of files) {
+    if (pack.destroying) return;
+    const entry = pack.entry({ name: file.blob, size: file.size, type: 'file', mtime: EPOCH });
+    const settled = sinkSettled(entry);
+    const fd = await openFile(file.absolutePath, 'r');
+    try {
+      let sent = 0;
+      for (;;) {
+        // One byte more than the rest of the file: a short read means the end was reached, so a
+        // small file costs one read call, and a file that grew is noticed.
+        const want = Math.min(READ_CHUNK_BYTES, file.size - sent + 1);
+        const buffer = Buffer.allocUnsafe(want);
+        const { bytesRead } = await readFile(fd, buffer, 0, want, null);
+        sent += bytesRead;
+        if (sent > file.size) throw changed(file);
+        if (bytesRead > 0) {
+          onBytes?.(bytesRead);
+          if (!(await writeChunk(entry, buffer.subarray(0, bytesRead)))) return;
+        }
+        if (bytesRead < want) break;
+      }
+      if (sent !== file.size) throw changed(file);
+    } finally {
+      await closeFile(fd);
+    }
+    entry.end(undefined); // streamx's typings make the optional argument required
+    await settled;
+  }
+  pack.finalize();
+}
+
+function changed(file: TarFile): CliError {
+  return new CliError('FILE_CHANGED', `${file.absolutePath} changed while it was being pushed; push again`);
+}

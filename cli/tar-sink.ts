@@ -1,0 +1,59 @@
+import type { Extract, Pack } from 'tar-stream';
+
+// tar-stream's extractor and packer entries are streamx writables, not node ones: node's
+// `pipeline` and `events.once` do not fit them, so the few moves the CLI needs live here (the
+// server has its own copy: the CLI imports nothing from server/).
+
+/** A writable of tar-stream: an extractor, or one entry of a packer. */
+export type TarSink = Extract | ReturnType<Pack['entry']>;
+
+/**
+ * Writes `chunk`, then waits while `sink` is over its buffer limit. Returns false when the sink
+ * was destroyed (by its reader giving up, or a failure), so the writer can stop producing.
+ */
+export async function writeChunk(sink: TarSink, chunk: Uint8Array): Promise<boolean> {
+  if (sink.destroying) return false;
+  if (sink.write(chunk)) return true;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      sink.off('drain', done);
+      sink.off('close', done);
+      resolve();
+    };
+    sink.on('drain', done);
+    sink.on('close', done);
+  });
+  return !sink.destroying;
+}
+
+/**
+ * Settles when `sink` has finished (resolves) or failed (rejects with its error); a sink
+ * destroyed without an error resolves, since whoever destroyed it reports why. Call right after
+ * creating the sink: streamx throws an 'error' nobody listens to.
+ */
+export function sinkSettled(sink: TarSink): Promise<void> {
+  const settled = new Promise<void>((resolve, reject) => {
+    sink.once('finish', resolve);
+    sink.once('close', resolve);
+    sink.once('error', reject);
+  });
+  // Observed by whoever awaits it later; until then a failure must not count as unhandled.
+  settled.catch(() => undefined);
+  return settled;
+}
+
+/**
+ * Feeds `source` into `sink` with backpressure and ends it. A failing source destroys the sink
+ * with the source's error, which is also returned (undefined otherwise); a sink destroyed by its
+ * reader stops the feeding early, without reading the rest of the source.
+ */
+export async function feedSink(source: AsyncIterable<Uint8Array>, sink: TarSink): Promise<unknown> {
+  try {
+    for await (const chunk of source) if (!(await writeChunk(sink, chunk))) return undefined;
+    sink.end(undefined); // streamx's typings make the optional argument required
+    return undefined;
+  } catch (error) {
+    sink.destroy(error instanceof Error ? error : new Error(String(error)));
+    return error;
+  }
+}
