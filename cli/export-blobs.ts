@@ -44,7 +44,11 @@ export async function exportBlobs(
     if (!made) directories.set(dir, (made = mkdir(dir, { recursive: true })));
     return made;
   };
-  const temporary = () => join(root, `.sheaf-download-${randomBytes(8).toString('hex')}`);
+  // A random part per export, so no name can be taken by a leftover of an interrupted one, and a
+  // counter per file, cheaper than a random name each.
+  const prefix = join(root, `.sheaf-download-${randomBytes(8).toString('hex')}-`);
+  let made = 0;
+  const temporary = () => `${prefix}${(made++).toString(36)}`;
 
   const place = async (blob: BlobFiles, content: AsyncIterable<Uint8Array>) => {
     const parts = blob.paths.map(temporary);

@@ -1,6 +1,7 @@
 import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
 import { BlobTooLargeError, CoreError, InvalidInputError } from '../../core/errors.ts';
 import { parseBlobHash } from '../../core/ids.ts';
+import type { BlobSource } from '../../core/ports.ts';
 import type { BlobService } from '../../services/blob-service.ts';
 import type { BlobPutEntry, StoredBlob } from '../../services/put-many.ts';
 import { feedSink } from './tar-sink.ts';
@@ -67,8 +68,29 @@ async function* entriesOf(
   for await (const entry of extract) {
     const hash = checkEntry(entry.header, seen++, maxEntries, maxBytes);
     archive.dataEnd = entry.offset + BLOCK + Math.ceil(entry.header.size / BLOCK) * BLOCK;
-    yield { content: entry as AsyncIterable<Uint8Array>, expectedHash: hash };
+    yield { content: await contentOf(entry as AsyncIterable<Uint8Array>, entry.header.size), expectedHash: hash };
   }
+}
+
+/**
+ * An entry's content for the store: the bytes themselves when the whole entry came in its first
+ * chunk (so a small file, which usually shares a network chunk with its neighbours), else a
+ * stream of them. The bytes in hand cost no memory beyond the chunk already received, and the
+ * store then hashes before writing, with fewer file-system calls, while the next entry is read.
+ */
+async function contentOf(entry: AsyncIterable<Uint8Array>, size: number): Promise<BlobSource> {
+  const chunks = entry[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  if (first.done) return new Uint8Array(0);
+  if (first.value.byteLength === size) {
+    // Reads the end of the entry, which lets the extractor go on to the next one.
+    await chunks.next();
+    return first.value;
+  }
+  return (async function* () {
+    yield first.value;
+    yield* { [Symbol.asyncIterator]: () => chunks };
+  })();
 }
 
 /** The hash the entry claims. @throws InvalidInputError, InvalidHashError, BlobTooLargeError */
