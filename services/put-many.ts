@@ -27,7 +27,8 @@ export interface PutManyOutcome {
 
 // Entries whose bytes are all read but whose storing (fsync, rename) is still under way. The
 // next entry is read meanwhile: that keeps the disk busy although the entries arrive one after
-// the other. Memory stays small, since each one's bytes are already in its file.
+// the other. Memory stays small: a streamed entry's bytes are already in its file, and at most
+// this many entries given as bytes are held.
 const PUTS_IN_FLIGHT = 32;
 
 /**
