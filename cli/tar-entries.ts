@@ -1,6 +1,6 @@
 import { extract as tarExtract } from 'tar-stream';
 import { CliError, ExitCode } from './cli-error.ts';
-import { feedSink } from './tar-sink.ts';
+import { feedSink } from '../adapters/tar/tar-sink.ts';
 
 /** One entry of a tar stream; its content must be read to the end before asking for the next. */
 export interface TarEntry {

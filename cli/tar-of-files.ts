@@ -2,7 +2,7 @@ import { close, closeSync, open, openSync, read, readSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { CliError } from './cli-error.ts';
-import { sinkSettled, writeChunk } from './tar-sink.ts';
+import { joinedChunks, sinkSettled, writeChunk } from '../adapters/tar/tar-sink.ts';
 
 /** A file to send as a blob: where it is, and the hash and size it had when it was hashed. */
 export interface TarFile {
@@ -17,9 +17,6 @@ const READ_CHUNK_BYTES = 256 * 1024;
 // file was just hashed) that takes microseconds, where the thread-pool round trips of open, read
 // and close cost several times more CPU than the read itself, on both of a small machine's cores.
 const SYNC_READ_MAX_BYTES = 64 * 1024;
-// The tar's pieces (header, content, padding: three per small file) are handed to fetch joined
-// into chunks of about this size: each chunk costs a trip through web streams and a socket write.
-const SEND_CHUNK_BYTES = 64 * 1024;
 // Blobs have no modification time; a fixed one makes the same files give the same tar.
 const EPOCH = new Date(0);
 // The callback forms cost less CPU per small file than FileHandle's promises.
@@ -40,17 +37,7 @@ export async function* tarOfFiles(files: readonly TarFile[], onBytes?: (bytes: n
     pack.destroy(error instanceof Error ? error : new Error(String(error))),
   );
   try {
-    let parts: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of pack) {
-      parts.push(chunk as Uint8Array);
-      size += (chunk as Uint8Array).byteLength;
-      if (size < SEND_CHUNK_BYTES) continue;
-      yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
-      parts = [];
-      size = 0;
-    }
-    if (size > 0) yield Buffer.concat(parts, size);
+    yield* joinedChunks(pack);
   } finally {
     pack.destroy();
     await writing;

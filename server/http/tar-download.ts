@@ -1,15 +1,12 @@
 import { pack as tarPack, type Pack } from 'tar-stream';
 import type { Logger } from 'pino';
 import type { BlobService } from '../../services/blob-service.ts';
-import { sinkSettled, writeChunk } from './tar-sink.ts';
+import { joinedChunks, sinkSettled, writeChunk } from '../../adapters/tar/tar-sink.ts';
 
 // Blobs have no modification time; a fixed one makes the same request give the same bytes.
 const EPOCH = new Date(0);
 // Blobs are immutable; extracted files say so.
 const READ_ONLY = 0o444;
-// The tar's pieces (header, content, padding: three per small blob) are handed to the response
-// joined into chunks of about this size, each of which costs a socket write.
-const SEND_CHUNK_BYTES = 64 * 1024;
 
 /**
  * The tar stream of `entries`, one regular-file entry per blob, named by its hash, in the order
@@ -31,17 +28,7 @@ export async function* tarOfBlobs(
     pack.destroy(error instanceof Error ? error : new Error(String(error))),
   );
   try {
-    let parts: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of pack) {
-      parts.push(chunk as Uint8Array);
-      size += (chunk as Uint8Array).byteLength;
-      if (size < SEND_CHUNK_BYTES) continue;
-      yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
-      parts = [];
-      size = 0;
-    }
-    if (size > 0) yield Buffer.concat(parts, size);
+    yield* joinedChunks(pack);
   } catch (error) {
     // The status line is gone already; the log is the only place this failure can be reported.
     log.error({ err: error }, 'tar download failed after the response started');

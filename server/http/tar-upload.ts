@@ -4,7 +4,7 @@ import { parseBlobHash } from '../../core/ids.ts';
 import type { BlobSource } from '../../core/ports.ts';
 import type { BlobService } from '../../services/blob-service.ts';
 import type { BlobPutEntry, StoredBlob } from '../../services/put-many.ts';
-import { feedSink } from './tar-sink.ts';
+import { feedSink } from '../../adapters/tar/tar-sink.ts';
 
 /** How a tar upload ended. */
 export interface TarUploadOutcome {

@@ -1,8 +1,8 @@
 import type { Extract, Pack } from 'tar-stream';
 
 // tar-stream's extractor and packer entries are streamx writables, not node ones: node's
-// `pipeline` and `events.once` do not fit them, so the few moves the CLI needs live here (the
-// server has its own copy: the CLI imports nothing from server/).
+// `pipeline` and `events.once` do not fit them, so the few moves the server's tar routes and
+// the CLI's batched transfers need live here.
 
 /** A writable of tar-stream: an extractor, or one entry of a packer. */
 export type TarSink = Extract | ReturnType<Pack['entry']>;
@@ -56,4 +56,25 @@ export async function feedSink(source: AsyncIterable<Uint8Array>, sink: TarSink)
     sink.destroy(error instanceof Error ? error : new Error(String(error)));
     return error;
   }
+}
+
+/** Chunk size for sending a tar: its pieces are headers and entry bodies, often far smaller. */
+export const SEND_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A tar packer's output joined into chunks of about SEND_CHUNK_BYTES: writing each small
+ * header and entry to a socket on its own cost more than the bytes themselves.
+ */
+export async function* joinedChunks(pack: AsyncIterable<unknown>): AsyncGenerator<Uint8Array> {
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of pack) {
+    parts.push(chunk as Uint8Array);
+    size += (chunk as Uint8Array).byteLength;
+    if (size < SEND_CHUNK_BYTES) continue;
+    yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    parts = [];
+    size = 0;
+  }
+  if (size > 0) yield Buffer.concat(parts, size);
 }
