@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, open } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BlobHash } from '../../../core/ids.ts';
 import { blobUrl, errorCode, put, putOk, randomChunks, sha256, UNKNOWN } from './blob-client.ts';
-import { MiB, startBlobServer, type BlobServer } from './http-fixture.ts';
+import { corruptStoredBlob, MiB, startBlobServer, type BlobServer } from './http-fixture.ts';
 
 const test = suite('blob download routes');
 let server: BlobServer; // maxBlobBytes 16 MiB, for multi-megabyte round trips
@@ -117,12 +115,7 @@ test('If-None-Match with the ETag answers 304', async () => {
 for (const size of [3000, 700_000]) test(`a corrupt blob of ${size} bytes is never delivered as a complete response`, async () => {
   const bytes = randomBytes(size);
   const hash = await putOk(server, bytes);
-  // Damage the stored file behind the store's back.
-  const path = server.store.pathOf(hash as BlobHash);
-  await chmod(path, 0o644);
-  const handle = await open(path, 'r+');
-  await handle.write(Buffer.from([bytes[0]! ^ 0xff]), 0, 1, 0);
-  await handle.close();
+  await corruptStoredBlob(server.store, hash, bytes[0]!);
 
   // A blob that fits in one read chunk is held back until verified: the connection closes before
   // even the status line went out. A larger one fails part-way through its body.

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, open } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BlobHash } from '../../../core/ids.ts';
 import { blobUrl, errorCode, headStatus, putOk, rawExchange, sha256, UNKNOWN } from './blob-client.ts';
-import { MiB, startBlobServer, type BlobServer } from './http-fixture.ts';
+import { corruptStoredBlob, MiB, startBlobServer, type BlobServer } from './http-fixture.ts';
 import { entriesOf, postFetch, postTar, tarOf, type TarAnswer } from './tar-client.ts';
 
 const test = suite('blob tar routes');
@@ -175,11 +173,7 @@ test('a corrupt blob cuts the fetched tar short, and is logged', async () => {
   const bytes = randomBytes(3000);
   const hash = await putOk(server, bytes);
   await putOk(server, good);
-  const path = server.store.pathOf(hash as BlobHash);
-  await chmod(path, 0o644);
-  const handle = await open(path, 'r+');
-  await handle.write(Buffer.from([bytes[0]! ^ 0xff]), 0, 1, 0);
-  await handle.close();
+  await corruptStoredBlob(server.store, hash, bytes[0]!);
 
   let failed = false;
   try {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import type { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { FsBlobStore } from '../../../adapters/blob/fs-blob-store.ts';
+import type { BlobHash } from '../../../core/ids.ts';
 import { blobRoutes } from '../../../server/http/blob-routes.ts';
 import { createMetrics, type Metrics } from '../../../server/http/metrics.ts';
 import { createLogger, requestContext, type RequestState } from '../../../server/http/request-context.ts';
@@ -119,4 +120,13 @@ export async function startBlobServer(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Flips the first byte of a stored blob behind the store's back (its file is read-only). */
+export async function corruptStoredBlob(store: FsBlobStore, hash: string, firstByte: number): Promise<void> {
+  const path = store.pathOf(hash as BlobHash);
+  await chmod(path, 0o644);
+  const handle = await open(path, 'r+');
+  await handle.write(Buffer.from([firstByte ^ 0xff]), 0, 1, 0);
+  await handle.close();
 }
