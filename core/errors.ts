@@ -25,7 +25,10 @@ export type EntityKind =
   | 'node'
   | 'blob'
   | 'item'
-  | 'ref';
+  | 'ref'
+  | 'user'
+  | 'token'
+  | 'membership';
 
 export class NotFoundError extends CoreError<{ kind: EntityKind; id: string }> {
   static readonly code = 'NOT_FOUND';
@@ -156,4 +159,34 @@ export class NoMergeBaseError extends CoreError<{ ours: string; theirs: string }
 function describe(value: unknown): string {
   if (typeof value !== 'string') return typeof value;
   return JSON.stringify(value.length > 80 ? value.slice(0, 80) + '…' : value);
+}
+
+/** The request carries no valid credential: none, unknown, expired or revoked. */
+export class UnauthenticatedError extends CoreError<{ reason: string }> {
+  static readonly code = 'UNAUTHENTICATED';
+  readonly code = UnauthenticatedError.code;
+  constructor(reason: string) {
+    super(`not signed in: ${reason}`, { reason });
+  }
+}
+
+/**
+ * The caller is known but may not do this. Says what was refused and where, never whether the
+ * thing exists: a project the caller cannot see is refused the same whether it exists or not.
+ */
+export class ForbiddenError extends CoreError<{ permission: string; resource: string }> {
+  static readonly code = 'FORBIDDEN';
+  readonly code = ForbiddenError.code;
+  constructor(permission: string, resource: string) {
+    super(`forbidden: ${permission} on ${resource}`, { permission, resource });
+  }
+}
+
+/** Too many requests for one credential in the current window; retry after `retryAfterSeconds`. */
+export class RateLimitedError extends CoreError<{ retryAfterSeconds: number }> {
+  static readonly code = 'RATE_LIMITED';
+  readonly code = RateLimitedError.code;
+  constructor(retryAfterSeconds: number) {
+    super(`too many requests: retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
 }

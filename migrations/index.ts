@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './0001_initial.ts';
+import * as accessControl from './0002_access_control.ts';
 
 /**
  * Every migration, by name, in the order they apply. Listed statically so that bundling or
@@ -8,4 +9,5 @@ import * as initial from './0001_initial.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_access_control': accessControl,
 };

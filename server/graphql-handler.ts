@@ -4,6 +4,7 @@ import { createYoga } from 'graphql-yoga';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { maskError } from '../schema/errors.ts';
+import { systemActor } from '../services/actor.ts';
 import type { Context, Services } from '../schema/context.ts';
 
 type KoaContext = Koa.ParameterizedContext<{ requestId?: string; log?: Logger }>;
@@ -30,7 +31,7 @@ export function graphqlHandler(deps: {
     plugins: [maxDepthPlugin({ n: deps.maxQueryDepth, exposeLimits: true })],
     context: ({ koa }) => ({
       // Until access control lands every request acts as the local operator.
-      actor: { name: 'local' },
+      actor: systemActor('local'),
       services: deps.services,
       requestId: koa.state.requestId ?? '',
     }),

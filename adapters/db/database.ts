@@ -14,6 +14,14 @@ export interface Database {
   branches: BranchesTable;
   tags: TagsTable;
   staging: StagingTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  project_blobs: ProjectBlobsTable;
+  project_commits: ProjectCommitsTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
 }
 
 /** A timestamp the database fills in on insert (`default now()`) and nobody updates. */
@@ -90,4 +98,81 @@ export interface StagingTable {
   meta: string | null;
   /** Canonical JSON; null for deletions (a JSON `null` annotation is the text 'null'). */
   annotations: string | null;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  /** Argon2id PHC string; null when the user has no password (API tokens only). */
+  password_hash: string | null;
+  is_admin: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  project_id: string;
+  user_id: string;
+  role: string;
+  /** Labelers only: "dataset@branch" of each branch they may read and label. */
+  branches: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** sha256 hex of the token's secret part. */
+  secret_hash: string;
+  scopes: string[];
+  created_at: CreatedAt;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** sha256 hex of the cookie's secret. */
+  secret_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface ProjectBlobsTable {
+  project_id: string;
+  hash: string;
+}
+
+export interface ProjectCommitsTable {
+  project_id: string;
+  commit_id: string;
+  snapshot: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: Date;
+  actor_id: string | null;
+  actor_name: string;
+  credential: string;
+  action: string;
+  project: string | null;
+  target: string | null;
+  /** Canonical JSON. */
+  inputs: string;
+  outcome: 'ok' | 'denied' | 'failed';
+  error_code: string | null;
+  /** Canonical JSON, or null. */
+  result: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
 }
