@@ -15,6 +15,28 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Serve the GraphiQL IDE at /graphql (on by default when NODE_ENV=development). */
   readonly graphiql: boolean;
+  /** Requests per minute per credential (or per client IP before sign-in); 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+  /** Sign-in attempts per minute for one user name from one client IP. */
+  readonly loginAttemptsPerMinute: number;
+  /** Largest GraphQL query cost (objects and scalars, weighted by depth and `first`/`last`). */
+  readonly maxQueryCost: number;
+  /** Most aliased fields in one GraphQL operation. */
+  readonly maxAliases: number;
+  /** Most lexical tokens in one GraphQL document, counted while parsing. */
+  readonly maxQueryTokens: number;
+  /** How long a browser session lasts after sign-in. */
+  readonly sessionTtlHours: number;
+  /**
+   * Mark cookies `Secure` and send Strict-Transport-Security. On by default unless the server
+   * listens on a loopback address: browsers refuse Secure cookies over plain http except on
+   * localhost, so a server reached over plain http on any other host must turn this off.
+   */
+  readonly secureCookies: boolean;
+  /** Time a client has to send the request headers (slow-header attacks). */
+  readonly headersTimeoutMs: number;
+  /** Images whose header declares more pixels than this are refused before decoding. */
+  readonly maxImagePixels: number;
 }
 
 export class ConfigError extends Error {
@@ -25,6 +47,11 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 /**
  * Reads the configuration from environment variables (and explicit overrides, e.g. CLI flags),
@@ -43,16 +70,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     }
     return value;
   };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!['0', '1', 'true', 'false'].includes(raw)) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected 1, 0, true or false`);
+      return fallback;
+    }
+    return raw === '1' || raw === 'true';
+  };
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
     problems.push('DATABASE_URL: expected a postgres:// or postgresql:// connection string');
   const logLevel = (env.SHEAF_LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`SHEAF_LOG_LEVEL=${JSON.stringify(logLevel)}: expected one of ${LOG_LEVELS.join(', ')}`);
-  const graphiqlRaw = env.SHEAF_GRAPHIQL;
-  if (graphiqlRaw !== undefined && !['0', '1', 'true', 'false'].includes(graphiqlRaw))
-    problems.push(`SHEAF_GRAPHIQL=${JSON.stringify(graphiqlRaw)}: expected 1, 0, true or false`);
+  // The Secure-cookie default follows the host actually listened on, overridden or not.
+  const host = overrides.host ?? (env.SHEAF_HOST || '127.0.0.1');
   const config: Config = {
-    host: env.SHEAF_HOST || '127.0.0.1',
+    host,
     port: integer('SHEAF_PORT', 4000, 0, 65535),
     dataDir: resolve(env.SHEAF_DATA_DIR || './.sheaf'),
     databaseUrl,
@@ -60,7 +95,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     maxRequestBytes: integer('SHEAF_MAX_REQUEST_BYTES', 8 * 1024 * 1024, 1024, 1024 ** 3),
     maxQueryDepth: integer('SHEAF_MAX_QUERY_DEPTH', 12, 2, 100),
     logLevel,
-    graphiql: graphiqlRaw === undefined ? env.NODE_ENV === 'development' : graphiqlRaw === '1' || graphiqlRaw === 'true',
+    graphiql: flag('SHEAF_GRAPHIQL', env.NODE_ENV === 'development'),
+    rateLimitPerMinute: integer('SHEAF_RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000),
+    loginAttemptsPerMinute: integer('SHEAF_LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
+    maxQueryCost: integer('SHEAF_MAX_QUERY_COST', 5000, 1, 100_000_000),
+    maxAliases: integer('SHEAF_MAX_ALIASES', 30, 1, 10_000),
+    // Below about a hundred tokens even the client's own queries would be refused.
+    maxQueryTokens: integer('SHEAF_MAX_QUERY_TOKENS', 5000, 100, 1_000_000),
+    sessionTtlHours: integer('SHEAF_SESSION_TTL_HOURS', 12, 1, 24 * 366),
+    secureCookies: flag('SHEAF_SECURE_COOKIES', !isLoopbackHost(host)),
+    headersTimeoutMs: integer('SHEAF_HEADERS_TIMEOUT_MS', 30_000, 1000, 10 * 60_000),
+    maxImagePixels: integer('SHEAF_MAX_IMAGE_PIXELS', 100_000_000, 1, Number.MAX_SAFE_INTEGER),
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -5,12 +5,15 @@ import {
   BlobTooLargeError,
   CoreError,
   CorruptObjectError,
+  ForbiddenError,
   InvalidInputError,
   MergeConflictError,
   NoMergeBaseError,
   NothingToCommitError,
   NotFoundError,
+  RateLimitedError,
   RefConflictError,
+  UnauthenticatedError,
 } from '../../core/errors.ts';
 
 /** The JSON body of every error response of the HTTP routes. */
@@ -25,6 +28,9 @@ export interface ErrorBody {
  * status. Anything else is unexpected: 500.
  */
 export function httpStatusOf(error: unknown): number {
+  if (error instanceof UnauthenticatedError) return 401;
+  if (error instanceof ForbiddenError) return 403;
+  if (error instanceof RateLimitedError) return 429;
   if (error instanceof BlobTooLargeError) return 413;
   // The request was well formed, but its content does not match the digest it claimed.
   if (error instanceof BlobHashMismatchError) return 422;
@@ -50,6 +56,17 @@ export function errorBody(error: unknown): ErrorBody {
   if (error instanceof CoreError) return { error: { code: error.code, message: error.message, data: error.data } };
   if (isExposedHttpError(error)) return { error: { code: httpCodeOf(error.status), message: error.message } };
   return { error: { code: 'INTERNAL', message: 'internal error' } };
+}
+
+/**
+ * Response headers a failure calls for beyond its body: `Retry-After` (seconds) for a rate
+ * limit, and the `WWW-Authenticate` challenge HTTP requires with a 401. Whoever answers the
+ * error sets them after clearing the headers of the response that is not being sent.
+ */
+export function errorHeaders(error: unknown): Record<string, string> {
+  if (error instanceof RateLimitedError) return { 'Retry-After': String(error.data.retryAfterSeconds) };
+  if (error instanceof UnauthenticatedError) return { 'WWW-Authenticate': 'Bearer realm="sheaf"' };
+  return {};
 }
 
 /** Whether `error` is expected: a core error or an exposed koa error, answered as is. */

@@ -5,6 +5,7 @@ import {
   BlobHashMismatchError,
   BlobTooLargeError,
   CorruptObjectError,
+  ForbiddenError,
   InvalidHashError,
   InvalidInputError,
   InvalidNameError,
@@ -13,9 +14,11 @@ import {
   NoMergeBaseError,
   NothingToCommitError,
   NotFoundError,
+  RateLimitedError,
   RefConflictError,
+  UnauthenticatedError,
 } from '../../../core/errors.ts';
-import { errorBody, httpCodeOf, httpStatusOf } from '../../../server/http/error-status.ts';
+import { errorBody, errorHeaders, httpCodeOf, httpStatusOf } from '../../../server/http/error-status.ts';
 import { HttpError } from '../../../server/http/http-error.ts';
 
 const test = suite('error-status');
@@ -36,6 +39,9 @@ test('maps every core error to its status', () => {
     [new NothingToCommitError('main'), 409],
     [new NoMergeBaseError(HASH, HASH), 409],
     [new CorruptObjectError('blob', HASH, HASH), 500],
+    [new UnauthenticatedError('token expired'), 401],
+    [new ForbiddenError('dataset.write', 'project default'), 403],
+    [new RateLimitedError(7), 429],
     [new HttpError(413, 'too big'), 413],
     [Object.assign(new Error('not allowed'), { status: 405, expose: true }), 405],
     [Object.assign(new Error('db down'), { status: 503, expose: true }), 500],
@@ -58,6 +64,27 @@ test('core errors show code, message and data; anything unexpected is masked', (
   assert.equal(errorBody(new Error('password authentication failed for user "sheaf"')), masked);
   assert.equal(errorBody(Object.assign(new Error('upstream'), { status: 502, expose: true })), masked);
   assert.equal(errorBody(undefined), masked);
+});
+
+test('access failures show their code and data, like every core error', () => {
+  assert.equal(errorBody(new ForbiddenError('dataset.write', 'project default')), {
+    error: {
+      code: 'FORBIDDEN',
+      message: 'forbidden: dataset.write on project default',
+      data: { permission: 'dataset.write', resource: 'project default' },
+    },
+  });
+  assert.equal(errorBody(new RateLimitedError(7)), {
+    error: { code: 'RATE_LIMITED', message: 'too many requests: retry in 7 s', data: { retryAfterSeconds: 7 } },
+  });
+  assert.is(errorBody(new UnauthenticatedError('token expired')).error.code, 'UNAUTHENTICATED');
+});
+
+test('errorHeaders: Retry-After for a rate limit, a challenge for 401, nothing otherwise', () => {
+  assert.equal(errorHeaders(new RateLimitedError(7)), { 'Retry-After': '7' });
+  assert.equal(errorHeaders(new UnauthenticatedError('no credential')), { 'WWW-Authenticate': 'Bearer realm="sheaf"' });
+  for (const error of [new ForbiddenError('x', 'y'), new NotFoundError('blob', HASH), new Error('boom'), null])
+    assert.equal(errorHeaders(error), {});
 });
 
 test('httpCodeOf names statuses like the core names its codes', () => {
