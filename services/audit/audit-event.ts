@@ -15,7 +15,9 @@ export interface AuditEvent {
   readonly target: string | null;
   /**
    * The inputs, small and by hash: blob and commit hashes as they are, long lists as
-   * `{ count, sha256 }` of their canonical JSON (see `digestOf`). Never a secret.
+   * `{ count, sha256 }` of their canonical JSON (see `digestOf`). Never a secret: a key whose
+   * name ends in password, token or secret (say `tokenId`, not `token`) is refused, here and in
+   * `result` (see services/audit/secret-keys.ts).
    */
   readonly inputs: JsonObject;
   readonly outcome: AuditOutcome;

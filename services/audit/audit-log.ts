@@ -1,4 +1,5 @@
 import { canonicalJson } from '../../core/canonical-json.ts';
+import { sha256Hex } from '../../core/hash.ts';
 import type { AccessControl } from '../access/access-control.ts';
 import { credentialLabel, type Actor } from '../actor.ts';
 import type { AuditEntry, AuditStore } from './audit-entry.ts';
@@ -7,8 +8,8 @@ import { parseAuditQuery, type AuditQuery } from './audit-query.ts';
 import { assertNoSecretKeys } from './secret-keys.ts';
 import { verifyChain, type AuditVerification } from './verify-chain.ts';
 
-/** Inputs and results are meant to be small (ids, hashes, digests); past this, a caller is at fault. */
-const MAX_JSON_BYTES = 64 * 1024;
+/** Inputs and results are meant to be small (ids, hashes, digests); larger ones are kept by hash. */
+export const MAX_AUDIT_JSON_BYTES = 64 * 1024;
 
 export interface AuditLogDeps {
   readonly store: AuditStore;
@@ -47,9 +48,12 @@ export class AuditLog implements AuditRecorder {
 
   /**
    * Appends the event, chained to the entry before; resolves with the stored entry once it is
-   * committed. Stores only what it is given: ids, hashes and digests, never secrets.
-   * @throws Error when inputs or result carry a key named like a secret (any depth), or are
-   * larger than 64 KiB as canonical JSON: a fault of the caller, not of its client
+   * committed. Stores only what it is given: ids, hashes and digests, never secrets. Inputs or
+   * a result over MAX_AUDIT_JSON_BYTES as canonical JSON are stored as
+   * `{ "oversized": { bytes, sha256 } }` of that JSON, so recording a failure caused by an
+   * oversized input cannot fail in turn.
+   * @throws Error when inputs or result carry a key named like a secret (any depth): a fault
+   * of the caller, not of its client
    */
   async append(event: AuditEvent): Promise<AuditEntry> {
     assertNoSecretKeys(event.inputs, 'inputs');
@@ -62,10 +66,10 @@ export class AuditLog implements AuditRecorder {
       action: event.action,
       project: event.project,
       target: event.target,
-      inputs: smallJson(event.inputs, 'inputs'),
+      inputs: boundedJson(event.inputs, 'inputs'),
       outcome: event.outcome,
       errorCode: event.errorCode ?? null,
-      result: event.result === undefined ? null : smallJson(event.result, 'result'),
+      result: event.result === undefined ? null : boundedJson(event.result, 'result'),
     });
   }
 
@@ -98,8 +102,8 @@ export class AuditLog implements AuditRecorder {
   }
 }
 
-function smallJson(value: unknown, field: string): string {
+function boundedJson(value: unknown, field: string): string {
   const text = canonicalJson(value, `audit ${field}`);
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new Error(`audit ${field} are larger than ${MAX_JSON_BYTES} bytes; record a digest instead`);
-  return text;
+  const bytes = Buffer.byteLength(text);
+  return bytes <= MAX_AUDIT_JSON_BYTES ? text : canonicalJson({ oversized: { bytes, sha256: sha256Hex(text) } });
 }

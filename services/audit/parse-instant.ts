@@ -21,10 +21,11 @@ export function parseInstant(value: string, field: string): Date {
   const daysInMonth = monthEnd.getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59)
     throw new InvalidInputError(field, `${JSON.stringify(value)} is not a real date and time`);
-  const offsetMinutes = match[9] ? (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 60 + Number(match[11])) : 0;
-  if (Math.abs(offsetMinutes) >= 24 * 60) throw new InvalidInputError(field, `${JSON.stringify(value)} has an offset of a day or more`);
+  const [offsetHours, offsetMinutes] = [Number(match[10] ?? 0), Number(match[11] ?? 0)];
+  if (offsetHours > 23 || offsetMinutes > 59) throw new InvalidInputError(field, `${JSON.stringify(value)} has an impossible offset`);
+  const offset = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
   const utc = new Date(0);
   utc.setUTCFullYear(year, month - 1, day);
-  utc.setUTCHours(hour, minute - offsetMinutes, second, millis);
+  utc.setUTCHours(hour, minute - offset, second, millis);
   return utc;
 }
