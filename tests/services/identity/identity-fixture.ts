@@ -26,6 +26,7 @@ export interface IdentityFixture {
   readonly store: KyselyIdentityStore;
   readonly identity: IdentityService;
   readonly access: AccessControl;
+  readonly audit: AuditLog;
   readonly clock: TestClock;
   /** The bootstrap token of `admin`. */
   readonly adminToken: string;
@@ -64,6 +65,7 @@ export async function openIdentityFixture(kind: DatabaseKind, options: { session
     store,
     identity,
     access,
+    audit,
     clock,
     adminToken: adminToken!,
     actor,
