@@ -45,11 +45,12 @@ export interface IdentityFixture {
   lastSeq(): Promise<number>;
 }
 
-export async function openIdentityFixture(kind: DatabaseKind, options: { sessionTtlMs?: number } = {}): Promise<IdentityFixture> {
+/** `start` is when the test clock starts: START by default. */
+export async function openIdentityFixture(kind: DatabaseKind, options: { sessionTtlMs?: number; start?: Date } = {}): Promise<IdentityFixture> {
   const database = await openTestDatabase(kind);
   const { db } = database;
   await database.store.refs.createProject('vision' as ProjectName);
-  let now = START.getTime();
+  let now = (options.start ?? START).getTime();
   const clock: TestClock = { now: () => new Date(now), advance: (ms) => void (now += ms) };
   const store = new KyselyIdentityStore(db);
   const audit = new AuditLog({ store: new KyselyAuditStore(db) });
