@@ -1,7 +1,8 @@
 import { Router } from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import { InvalidInputError, RateLimitedError, UnauthenticatedError } from '../../core/errors.ts';
-import type { IdentityService, SessionView } from '../../services/identity/identity-service.ts';
+import type { SessionView } from '../../services/identity/authentication.ts';
+import type { IdentityService } from '../../services/identity/identity-service.ts';
 import { errorBody, errorHeaders } from './error-status.ts';
 import { loginAttemptKey, type LoginLimiter } from './rate-limit.ts';
 import type { RequestState } from './request-context.ts';

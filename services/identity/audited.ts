@@ -32,3 +32,9 @@ export async function audited<T>(
   await audit.record({ ...event, outcome: 'ok', ...(resultOf ? { result: resultOf(value) } : {}) });
   return value;
 }
+
+/** Audit entries keep what a client sent, cut short: a name may be a megabyte of junk. */
+export function clip<T extends string | null>(value: T): T {
+  if (typeof value !== 'string') return value;
+  return (value.length > 128 ? `${value.slice(0, 128)}…` : value) as T;
+}

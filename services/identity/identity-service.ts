@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenError, InvalidInputError, InvalidNameError, NotFoundError, UnauthenticatedError } from '../../core/errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../../core/errors.ts';
 import { parseProjectName, type ProjectName } from '../../core/ids.ts';
 import type { PageRequest } from '../../core/model.ts';
 import type { Clock } from '../../core/ports.ts';
 import type { AccessControl } from '../access/access-control.ts';
 import { SCOPES, systemActor, type Actor, type Credential, type Scope } from '../actor.ts';
 import type { AuditRecorder } from '../audit/audit-event.ts';
-import { anonymousActor } from './anonymous-actor.ts';
-import { isApiTokenId, newApiToken, parseApiToken, parseExpiry, parseScopes, parseTokenName } from './api-token.ts';
-import { audited } from './audited.ts';
+import { isApiTokenId, newApiToken, parseExpiry, parseScopes, parseTokenName } from './api-token.ts';
+import { audited, clip } from './audited.ts';
+import { Authentication, type Authenticated, type SessionView, type SignedIn } from './authentication.ts';
 import type { ApiTokenInfo, IdentityStore, ProjectMember, User, UserMembership, UserRecord } from './identity-store.ts';
 import { parseAssignments, parseRole } from './member-input.ts';
 import { hashPassword, parsePassword, verifyPassword } from './passwords.ts';
-import { hashSecret, hashesEqual, isSecret } from './secret-hash.ts';
-import { DEFAULT_SESSION_TTL_MS, newSession } from './sessions.ts';
+import { DEFAULT_SESSION_TTL_MS } from './sessions.ts';
 import { parseUserName } from './user-name.ts';
 
 export interface IdentityServiceDeps {
@@ -23,24 +22,6 @@ export interface IdentityServiceDeps {
   /** How long a sign-in lasts; default 12 hours. */
   readonly sessionTtlMs?: number | undefined;
   readonly clock?: Clock | undefined;
-}
-
-/** Who a request's credential belongs to; `csrfToken` is the session's, null for API tokens. */
-export interface Authenticated {
-  readonly actor: Actor;
-  readonly csrfToken: string | null;
-}
-
-/** A signed-in session as its owner sees it. */
-export interface SessionView {
-  readonly user: Pick<User, 'id' | 'name' | 'isAdmin'>;
-  readonly csrfToken: string;
-  readonly expiresAt: Date;
-}
-
-/** What `login` hands the client: the cookie's secret besides the session. */
-export interface SignedIn extends SessionView {
-  readonly sessionSecret: string;
 }
 
 /** The caller: its user, memberships, and what its credential allows. */
@@ -57,17 +38,6 @@ export interface CreatedToken {
   readonly info: ApiTokenInfo;
 }
 
-/** Requests and how failed sign-ins read. The first and last say nothing about which part was wrong. */
-export const AUTH_FAILURES = {
-  unknownToken: 'unknown or malformed token',
-  tokenExpired: 'token expired',
-  tokenRevoked: 'token revoked',
-  sessionEnded: 'session expired or signed out',
-  wrongLogin: 'wrong user name or password',
-} as const;
-
-/** `last_used_at` is written at most this often per token, not on every request. */
-const TOUCH_INTERVAL_MS = 60_000;
 /** The user `bootstrap` creates. */
 export const BOOTSTRAP_USER = 'admin';
 
@@ -80,26 +50,25 @@ export const BOOTSTRAP_USER = 'admin';
  * a project's owners manage its members with an `admin`-scoped credential. Credentials never
  * grant more than they have: a new token's scopes must all be held by the credential creating
  * it, and a token can be revoked only by a credential holding all of its scopes (or an admin).
- *
- * Failed sign-ins are audited as `auth.failed` by an anonymous actor naming the credential
- * tried: a token whose string is well formed (id known or not), or a session found but
- * expired. Garbage tokens and unknown session cookies are not recorded, so noise cannot flood
- * the log; rate limiting them is the HTTP layer's.
+ * Credential checks and sign-in are Authentication's (see there for what failures are
+ * audited); they are offered here too, so callers hold one identity service.
  */
 export class IdentityService {
   private readonly store: IdentityStore;
   private readonly access: AccessControl;
   private readonly audit: AuditRecorder;
-  private readonly sessionTtlMs: number;
   private readonly clock: Clock;
+  private readonly authentication: Authentication;
 
+  /** @throws RangeError for a session lifetime that is not a positive integer */
   constructor(deps: IdentityServiceDeps) {
     this.store = deps.store;
     this.access = deps.access;
     this.audit = deps.audit;
-    this.sessionTtlMs = deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
-    if (!Number.isSafeInteger(this.sessionTtlMs) || this.sessionTtlMs <= 0) throw new RangeError('sessionTtlMs must be a positive integer');
     this.clock = deps.clock ?? { now: () => new Date() };
+    const sessionTtlMs = deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+    if (!Number.isSafeInteger(sessionTtlMs) || sessionTtlMs <= 0) throw new RangeError('sessionTtlMs must be a positive integer');
+    this.authentication = new Authentication({ store: this.store, audit: this.audit, clock: this.clock, sessionTtlMs });
   }
 
   /**
@@ -108,53 +77,26 @@ export class IdentityService {
    * every scope (roles and `isAdmin` still limit them).
    * @throws UnauthenticatedError with one of AUTH_FAILURES as the reason
    */
-  async authenticate(credentials: { bearer?: string | undefined; sessionSecret?: string | undefined }): Promise<Authenticated | null> {
-    if (credentials.bearer !== undefined) return { actor: await this.tokenActor(credentials.bearer), csrfToken: null };
-    if (credentials.sessionSecret === undefined) return null;
-    const session = await this.liveSession(credentials.sessionSecret);
-    return { actor: sessionActor(session), csrfToken: session.csrfToken };
+  authenticate(credentials: { bearer?: string | undefined; sessionSecret?: string | undefined }): Promise<Authenticated | null> {
+    return this.authentication.authenticate(credentials);
   }
 
   /** The session a cookie's secret belongs to. @throws UnauthenticatedError */
-  async describeSession(sessionSecret: string): Promise<SessionView> {
-    const session = await this.liveSession(sessionSecret);
-    return { user: { id: session.userId, name: session.user, isAdmin: session.userIsAdmin }, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  describeSession(sessionSecret: string): Promise<SessionView> {
+    return this.authentication.describeSession(sessionSecret);
   }
 
   /**
-   * Signs in with a password and starts a session. A wrong name and a wrong password fail
-   * alike and take alike long. Audited as `auth.login`; `meta` (client address, user agent) is
-   * recorded with it.
+   * Signs in with a password and starts a session; see Authentication.login.
    * @throws UnauthenticatedError('wrong user name or password')
    */
-  async login(name: string, password: string, meta: { address?: string | undefined; userAgent?: string | undefined } = {}): Promise<SignedIn> {
-    const inputs = { name: clip(name), address: clip(meta.address ?? null), userAgent: clip(meta.userAgent ?? null) };
-    let user: UserRecord | null = null;
-    try {
-      user = await this.store.getUserByName(parseUserName(name));
-    } catch (error) {
-      if (!(error instanceof InvalidNameError)) throw error;
-    }
-    const matches = await verifyPassword(user?.passwordHash ?? null, typeof password === 'string' ? password : '');
-    if (!user || !matches) {
-      const actor = anonymousActor({ kind: 'session', id: 'unknown' });
-      await this.audit.record({ actor, action: 'auth.login', project: null, target: null, inputs, outcome: 'failed', errorCode: UnauthenticatedError.code });
-      throw new UnauthenticatedError(AUTH_FAILURES.wrongLogin);
-    }
-    const session = newSession(this.clock.now(), this.sessionTtlMs);
-    await this.store.insertSession({ id: session.id, userId: user.id, secretHash: session.secretHash, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
-    const actor: Actor = { userId: user.id, name: user.name, isAdmin: user.isAdmin, credential: { kind: 'session', id: session.id }, scopes: new Set(SCOPES) };
-    await this.audit.record({ actor, action: 'auth.login', project: null, target: null, inputs, outcome: 'ok' });
-    return { sessionSecret: session.secret, csrfToken: session.csrfToken, expiresAt: session.expiresAt, user: { id: user.id, name: user.name, isAdmin: user.isAdmin } };
+  login(name: string, password: string, meta: { address?: string | undefined; userAgent?: string | undefined } = {}): Promise<SignedIn> {
+    return this.authentication.login(name, password, meta);
   }
 
   /** Ends the session the secret belongs to; false when there is none (already signed out). */
-  async logout(sessionSecret: string): Promise<boolean> {
-    if (!isSecret(sessionSecret)) return false;
-    const session = await this.store.findSession(hashSecret(sessionSecret));
-    if (!session || !(await this.store.deleteSession(session.id))) return false;
-    await this.audit.record({ actor: sessionActor(session), action: 'auth.logout', project: null, target: null, inputs: {}, outcome: 'ok' });
-    return true;
+  logout(sessionSecret: string): Promise<boolean> {
+    return this.authentication.logout(sessionSecret);
   }
 
   /**
@@ -377,39 +319,6 @@ export class IdentityService {
     return made.token.token;
   }
 
-  private async tokenActor(bearer: string): Promise<Actor> {
-    const parsed = parseApiToken(bearer);
-    if (!parsed) throw new UnauthenticatedError(AUTH_FAILURES.unknownToken);
-    const token = await this.store.getToken(parsed.id);
-    // The secret is checked before anything else is told, so that knowing an id (they show
-    // in lists and the audit log) does not reveal whether its token was revoked or expired.
-    let failure: string | null = null;
-    const now = this.clock.now();
-    if (!token || !hashesEqual(token.secretHash, hashSecret(parsed.secret))) failure = AUTH_FAILURES.unknownToken;
-    else if (token.revokedAt !== null) failure = AUTH_FAILURES.tokenRevoked;
-    else if (token.expiresAt !== null && token.expiresAt.getTime() <= now.getTime()) failure = AUTH_FAILURES.tokenExpired;
-    if (failure !== null || !token) return this.failAuthentication({ kind: 'token', id: parsed.id }, failure ?? AUTH_FAILURES.unknownToken);
-    if (token.lastUsedAt === null || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS)
-      await this.store.touchToken(token.id, now, new Date(now.getTime() - TOUCH_INTERVAL_MS));
-    return { userId: token.userId, name: token.user, isAdmin: token.userIsAdmin, credential: { kind: 'token', id: token.id }, scopes: new Set(token.scopes) };
-  }
-
-  private async liveSession(secret: string) {
-    const session = isSecret(secret) ? await this.store.findSession(hashSecret(secret)) : null;
-    if (!session) throw new UnauthenticatedError(AUTH_FAILURES.sessionEnded);
-    if (session.expiresAt.getTime() <= this.clock.now().getTime()) {
-      await this.store.deleteSession(session.id);
-      return this.failAuthentication({ kind: 'session', id: session.id }, AUTH_FAILURES.sessionEnded);
-    }
-    return session;
-  }
-
-  private async failAuthentication(credential: Credential, reason: string): Promise<never> {
-    const actor = anonymousActor(credential);
-    await this.audit.record({ actor, action: 'auth.failed', project: null, target: null, inputs: { reason }, outcome: 'failed', errorCode: UnauthenticatedError.code });
-    throw new UnauthenticatedError(reason);
-  }
-
   /** The actor's own user. @throws UnauthenticatedError for actors without one (or whose user is gone) */
   private async userOf(actor: Actor): Promise<UserRecord> {
     const user = actor.userId === null ? null : await this.store.getUserById(actor.userId);
@@ -443,20 +352,10 @@ function isAdmin(actor: Actor): boolean {
   return actor.isAdmin && actor.scopes.has('admin');
 }
 
-function sessionActor(session: { id: string; userId: string; user: string; userIsAdmin: boolean }): Actor {
-  return { userId: session.userId, name: session.user, isAdmin: session.userIsAdmin, credential: { kind: 'session', id: session.id }, scopes: new Set(SCOPES) };
-}
-
 function withoutHash(user: UserRecord): User {
   return { id: user.id, name: user.name, isAdmin: user.isAdmin, hasPassword: user.hasPassword, createdAt: user.createdAt };
 }
 
 function lastOwner(project: string): InvalidInputError {
   return new InvalidInputError('role', `the last owner of project ${project} cannot be demoted or removed; make another member owner first`);
-}
-
-/** Audit entries keep what a client sent, cut short: a name may be a megabyte of junk. */
-function clip<T extends string | null>(value: T): T {
-  if (typeof value !== 'string') return value;
-  return (value.length > 128 ? `${value.slice(0, 128)}…` : value) as T;
 }

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../../../core/errors.ts';
-import { AUTH_FAILURES } from '../../../services/identity/identity-service.ts';
+import { AUTH_FAILURES } from '../../../services/identity/authentication.ts';
 import { databaseKinds } from '../../helpers/databases.ts';
 import { PASSWORD, openIdentityFixture, rejects, type IdentityFixture } from './identity-fixture.ts';
 
