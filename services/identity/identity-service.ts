@@ -50,6 +50,7 @@ export const BOOTSTRAP_USER = 'admin';
  * a project's owners manage its members with an `admin`-scoped credential. Credentials never
  * grant more than they have: a new token's scopes must all be held by the credential creating
  * it, and a token can be revoked only by a credential holding all of its scopes (or an admin).
+ *
  * Credential checks and sign-in are Authentication's (see there for what failures are
  * audited); they are offered here too, so callers hold one identity service.
  */
