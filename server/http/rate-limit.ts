@@ -7,7 +7,7 @@ import { errorBody, errorHeaders } from './error-status.ts';
 
 /** What the limiter reads from `ctx.state`: the authenticated actor, and the request's logger. */
 export interface RateLimitState {
-  actor?: Actor | undefined;
+  actor?: Actor | null | undefined;
   log?: Logger | undefined;
 }
 
