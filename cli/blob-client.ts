@@ -16,9 +16,16 @@ export interface StoredBlob {
   readonly created: boolean;
 }
 
-/** The blob routes under `/v1/blobs`: streamed uploads and downloads, and the missing-set query. */
+/** A project's blob routes (`/v1/projects/<project>/blobs`): streamed uploads and downloads, and the missing-set query. */
 export class BlobClient {
-  constructor(private readonly connection: ServerConnection) {}
+  private readonly base: string;
+
+  constructor(
+    private readonly connection: ServerConnection,
+    project: string,
+  ) {
+    this.base = `/v1/projects/${encodeURIComponent(project)}/blobs`;
+  }
 
   /**
    * The subset of `hashes` the server does not have, asked in batches of at most
@@ -28,7 +35,7 @@ export class BlobClient {
   async missing(hashes: readonly string[]): Promise<Set<string>> {
     const missing = new Set<string>();
     for (const batch of chunks([...new Set(hashes)], MAX_MISSING_PER_REQUEST)) {
-      const response = await this.connection.fetch('/v1/blobs/missing', {
+      const response = await this.connection.fetch(`${this.base}/missing`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ hashes: batch }),
@@ -63,7 +70,7 @@ export class BlobClient {
       }
       if (sent !== expected.size) throw changed();
     }
-    const response = await this.connection.fetch('/v1/blobs', {
+    const response = await this.connection.fetch(this.base, {
       method: 'PUT',
       headers: {
         'content-type': 'application/octet-stream',
@@ -86,7 +93,7 @@ export class BlobClient {
    * @throws CliError FILE_CHANGED, BLOB_HASH_MISMATCH, BLOB_TOO_LARGE, UNREACHABLE…
    */
   async uploadFiles(files: readonly TarFile[], onBytes?: (bytes: number) => void): Promise<StoredBlob[]> {
-    const response = await this.connection.fetch('/v1/blobs/tar', {
+    const response = await this.connection.fetch(`${this.base}/tar`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-tar' },
       body: tarOfFiles(files, onBytes) as unknown as RequestInit['body'],
@@ -111,7 +118,7 @@ export class BlobClient {
    * @throws CliError NOT_FOUND (before any byte), INVALID_HASH, UNREACHABLE…
    */
   async downloadMany(hashes: readonly string[]): Promise<AsyncIterable<Uint8Array>> {
-    const response = await this.connection.fetch('/v1/blobs/fetch', {
+    const response = await this.connection.fetch(`${this.base}/fetch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ hashes }),
@@ -135,7 +142,7 @@ export class BlobClient {
    * @throws CliError NOT_FOUND, INVALID_HASH, UNREACHABLE…
    */
   async download(hash: string): Promise<Readable> {
-    const response = await this.connection.fetch(`/v1/blobs/${encodeURIComponent(hash)}`);
+    const response = await this.connection.fetch(`${this.base}/${encodeURIComponent(hash)}`);
     if (!response.ok) throw await errorOfResponse(response, `downloading blob ${hash}`);
     if (!response.body) throw unexpected(`the server sent no body for blob ${hash}`);
     return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);

@@ -9,6 +9,8 @@ export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /** Where a command reads and writes: the process's streams, or a test's. */
 export interface Io {
+  /** Where secrets are read from (`--password-stdin`); the process's stdin when absent. */
+  readonly stdin?: NodeJS.ReadableStream | undefined;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;

@@ -12,7 +12,7 @@ export function createContext(global: GlobalOptions, io: Io): CommandContext {
     global,
     io,
     graphql: new GraphqlClient(connection),
-    blobs: new BlobClient(connection),
+    blobs: new BlobClient(connection, global.project),
     progress: (label, total, unit) => createProgress(io.stderr, !global.json, label, total, unit),
     warn: (message) => void io.stderr.write(`warning: ${message}\n`),
   };

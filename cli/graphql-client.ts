@@ -45,6 +45,13 @@ export class GraphqlClient {
         exitCode: refused ? ExitCode.failure : ExitCode.unexpected,
       });
     }
+    // The server's HTTP layer refuses some requests before GraphQL runs (a bad token, a rate
+    // limit, a body too large): those answer with its own `{ error: { code, message } }`.
+    const refusal = (body as { error?: { code?: unknown; message?: unknown } }).error;
+    if (!response.ok && typeof refusal?.code === 'string')
+      throw new CliError(refusal.code, String(refusal.message ?? `HTTP ${response.status}`), {
+        exitCode: response.status >= 500 ? ExitCode.unexpected : ExitCode.failure,
+      });
     const first = body.errors?.[0];
     if (first) {
       const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'UNEXPECTED';

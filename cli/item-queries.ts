@@ -20,8 +20,8 @@ const REF_ITEMS = `query($project: String!, $dataset: String!, $ref: String!, $p
   }
 }`;
 
-const SNAPSHOT_ITEMS = `query($hash: String!, $prefix: String, $first: Int!, $after: String) {
-  snapshot(hash: $hash) {
+const SNAPSHOT_ITEMS = `query($project: String!, $hash: String!, $prefix: String, $first: Int!, $after: String) {
+  snapshot(project: $project, hash: $hash) {
     ${ERROR_FIELDS}
     ... on Snapshot { items(prefix: $prefix, first: $first, after: $after) { ${connectionFields(ITEM_FIELDS)} } }
   }
@@ -43,12 +43,12 @@ export function refItems(
 }
 
 /**
- * Items of a snapshot by hash in path order, page by page.
- * @throws CliError NOT_FOUND, INVALID_HASH
+ * Items of a snapshot of the project by hash in path order, page by page.
+ * @throws CliError NOT_FOUND, INVALID_HASH, FORBIDDEN
  */
-export function snapshotItems(graphql: GraphqlClient, hash: string, prefix?: string): AsyncGenerator<ApiItem> {
+export function snapshotItems(graphql: GraphqlClient, project: string, hash: string, prefix?: string): AsyncGenerator<ApiItem> {
   return paginate(async (after) => {
-    const data = await graphql.request<{ snapshot: UnionResult }>(SNAPSHOT_ITEMS, { hash, prefix: prefix ?? null, first: PAGE_SIZE, after });
+    const data = await graphql.request<{ snapshot: UnionResult }>(SNAPSHOT_ITEMS, { project, hash, prefix: prefix ?? null, first: PAGE_SIZE, after });
     return unwrap<UnionResult & { items: Connection<ApiItem> }>(data.snapshot, 'Snapshot').items;
   });
 }

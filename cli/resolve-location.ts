@@ -20,7 +20,7 @@ const RESOLVE_REF = `query($project: String!, $dataset: String!, $ref: String!) 
   }
 }`;
 
-const SNAPSHOT = `query($hash: String!) { snapshot(hash: $hash) { ${ERROR_FIELDS} ... on Snapshot { hash } } }`;
+const SNAPSHOT = `query($project: String!, $hash: String!) { snapshot(project: $project, hash: $hash) { ${ERROR_FIELDS} ... on Snapshot { hash } } }`;
 
 /**
  * Resolves a location to its snapshot (and commit). A bare hash must be a snapshot hash: the
@@ -30,7 +30,7 @@ const SNAPSHOT = `query($hash: String!) { snapshot(hash: $hash) { ${ERROR_FIELDS
  */
 export async function resolveLocation(graphql: GraphqlClient, project: string, location: Location): Promise<ResolvedLocation> {
   if (location.kind === 'hash') {
-    const data = await graphql.request<{ snapshot: UnionResult }>(SNAPSHOT, { hash: location.hash });
+    const data = await graphql.request<{ snapshot: UnionResult }>(SNAPSHOT, { project, hash: location.hash });
     try {
       unwrap(data.snapshot, 'Snapshot');
     } catch (error) {

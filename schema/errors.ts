@@ -4,12 +4,14 @@ import {
   BlobHashMismatchError,
   BlobTooLargeError,
   CoreError,
+  ForbiddenError,
   InvalidInputError,
   MergeConflictError,
   NoMergeBaseError,
   NotFoundError,
   NothingToCommitError,
   RefConflictError,
+  UnauthenticatedError,
 } from '../core/errors.ts';
 import type { Item } from '../core/model.ts';
 import { builder } from './builder.ts';
@@ -89,6 +91,22 @@ builder.objectType(BlobTooLargeError, {
   fields: (t) => ({ maxBytes: t.float({ resolve: (e) => e.data.maxBytes }) }),
 });
 
+builder.objectType(UnauthenticatedError, {
+  name: 'UnauthenticatedError',
+  description: 'No valid credential: none was sent, or the token or session is unknown, expired or revoked.',
+  interfaces: [ErrorRef],
+  fields: (t) => ({ reason: t.string({ resolve: (e) => e.data.reason }) }),
+});
+builder.objectType(ForbiddenError, {
+  name: 'ForbiddenError',
+  description: 'The caller may not do this here; nothing was changed. Says nothing of whether the thing exists.',
+  interfaces: [ErrorRef],
+  fields: (t) => ({
+    permission: t.string({ resolve: (e) => e.data.permission }),
+    resource: t.string({ resolve: (e) => e.data.resource }),
+  }),
+});
+
 interface Conflict {
   path: string;
   base: Item | null;
@@ -116,6 +134,8 @@ builder.objectType(MergeConflictError, {
 
 /** Failures every field with typed errors can return. */
 export const expectedErrors = [
+  UnauthenticatedError,
+  ForbiddenError,
   InvalidInputError,
   NotFoundError,
   AlreadyExistsError,

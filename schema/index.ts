@@ -1,15 +1,19 @@
 import { builder } from './builder.ts';
 import './errors.ts';
+import './types/audit.ts';
 import './types/branch.ts';
 import './types/commit.ts';
 import './types/dataset.ts';
 import './types/diff.ts';
 import './types/item.ts';
 import './types/json.ts';
+import './types/membership.ts';
 import './types/project.ts';
 import './types/snapshot.ts';
 import './types/storage.ts';
 import './types/tag.ts';
+import './types/token.ts';
+import './types/user.ts';
 
 builder.queryType({});
 builder.mutationType({});

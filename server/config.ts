@@ -98,7 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     graphiql: flag('SHEAF_GRAPHIQL', env.NODE_ENV === 'development'),
     rateLimitPerMinute: integer('SHEAF_RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000),
     loginAttemptsPerMinute: integer('SHEAF_LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
-    maxQueryCost: integer('SHEAF_MAX_QUERY_COST', 5000, 1, 100_000_000),
+    maxQueryCost: integer('SHEAF_MAX_QUERY_COST', 50_000, 1, 100_000_000),
     maxAliases: integer('SHEAF_MAX_ALIASES', 30, 1, 10_000),
     // Below about a hundred tokens even the client's own queries would be refused.
     maxQueryTokens: integer('SHEAF_MAX_QUERY_TOKENS', 5000, 100, 1_000_000),

@@ -1,17 +1,17 @@
-import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { maskError } from '../schema/errors.ts';
-import { systemActor } from '../services/actor.ts';
+import { graphqlLimitPlugins, type GraphqlLimits } from './graphql-limits.ts';
+import type { Actor } from '../services/actor.ts';
 import type { Context, Services } from '../schema/context.ts';
 
-type KoaContext = Koa.ParameterizedContext<{ requestId?: string; log?: Logger }>;
+type KoaContext = Koa.ParameterizedContext<{ requestId?: string; log?: Logger; actor?: Actor | null }>;
 
 /**
  * The GraphQL endpoint as koa middleware: graphql-yoga over the Pothos schema, with a query
- * depth limit, request-size limit, and errors masked unless they are expected core errors
+ * depth, cost, alias and size limits, and errors masked unless they are expected core errors
  * (unexpected ones are logged with the request id).
  */
 export function graphqlHandler(deps: {
@@ -19,7 +19,7 @@ export function graphqlHandler(deps: {
   services: Services;
   logger: Logger;
   graphiql: boolean;
-  maxQueryDepth: number;
+  limits: GraphqlLimits;
   maxRequestBytes: number;
 }): Koa.Middleware {
   const yoga = createYoga<{ koa: KoaContext }, Context>({
@@ -28,10 +28,10 @@ export function graphqlHandler(deps: {
     graphiql: deps.graphiql,
     landingPage: false,
     logging: false,
-    plugins: [maxDepthPlugin({ n: deps.maxQueryDepth, exposeLimits: true })],
+    plugins: graphqlLimitPlugins(deps.limits),
     context: ({ koa }) => ({
-      // Until access control lands every request acts as the local operator.
-      actor: systemActor('local'),
+      // Set by the authenticate middleware; resolvers and services refuse what needs one.
+      actor: koa.state.actor ?? null,
       services: deps.services,
       requestId: koa.state.requestId ?? '',
     }),

@@ -6,6 +6,10 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { FsBlobStore } from '../adapters/blob/fs-blob-store.ts';
 import { createVersionStore } from '../adapters/db/kysely-version-store.ts';
+import { KyselyAccessStore } from '../adapters/db/kysely-access-store.ts';
+import { KyselyAuditStore } from '../adapters/db/kysely-audit-store.ts';
+import { KyselyIdentityStore } from '../adapters/db/kysely-identity-store.ts';
+import { KyselyMembershipStore } from '../adapters/db/kysely-membership-store.ts';
 import { migrateToLatest } from '../adapters/db/migrate.ts';
 import { openDatabase } from '../adapters/db/open-database.ts';
 import { AlreadyExistsError } from '../core/errors.ts';
@@ -14,11 +18,19 @@ import type { Services } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
 import { BlobService } from '../services/blob-service.ts';
 import { DatasetService } from '../services/dataset-service.ts';
+import { AccessControl } from '../services/access/access-control.ts';
+import { systemActor } from '../services/actor.ts';
+import { AuditLog } from '../services/audit/audit-log.ts';
+import { BOOTSTRAP_USER, IdentityService } from '../services/identity/identity-service.ts';
 import { StorageStats } from '../services/storage-stats.ts';
 import type { Config } from './config.ts';
 import { graphqlHandler } from './graphql-handler.ts';
 import { blobRoutes } from './http/blob-routes.ts';
+import { authenticate, refuseFailedAuthentication } from './http/authenticate.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { loginLimiter, rateLimit } from './http/rate-limit.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { SESSION_COOKIE, sessionRoutes } from './http/session-routes.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createLogger, requestContext } from './http/request-context.ts';
 
@@ -31,6 +43,11 @@ export interface RunningServer {
   readonly url: string;
   readonly services: Services;
   readonly logger: Logger;
+  /**
+   * The administrator's API token when this start created it (first start of an empty
+   * instance); null afterwards. Shown once: only its hash is stored.
+   */
+  readonly bootstrapToken: string | null;
   /** Stops accepting connections, then closes the database. */
   close(): Promise<void>;
 }
@@ -50,26 +67,59 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   }
   const store = createVersionStore(database.db);
   const engine = new Versioning({ store });
+  const audit = new AuditLog({ store: new KyselyAuditStore(database.db) });
+  const access = new AccessControl({ memberships: new KyselyMembershipStore(database.db), audit });
+  audit.useAccessControl(access);
+  const grants = new KyselyAccessStore(database.db);
+  const identity = new IdentityService({
+    store: new KyselyIdentityStore(database.db),
+    access,
+    audit,
+    sessionTtlMs: config.sessionTtlHours * 3_600_000,
+  });
   const services: Services = {
-    datasets: new DatasetService(engine),
+    access,
+    audit,
+    identity,
+    datasets: new DatasetService({ engine, access, audit, grants, owners: identity }),
     blobs: new BlobService({
       blobs: new FsBlobStore({ root: join(config.dataDir, 'blobs') }),
       catalog: store.blobs,
       maxBlobBytes: config.maxBlobBytes,
+      access,
+      audit,
+      grants,
     }),
-    stats: new StorageStats(engine),
+    stats: new StorageStats({ engine, access }),
   };
-  await services.datasets.createProject(DEFAULT_PROJECT).catch((error: unknown) => {
+  await services.datasets.createProject(systemActor('start'), DEFAULT_PROJECT).catch((error: unknown) => {
     if (!(error instanceof AlreadyExistsError)) throw error;
   });
+  // An empty instance gets an administrator and a token for it, printed once: there is no
+  // default password to forget to change.
+  const bootstrapToken = await identity.bootstrap();
+  if (bootstrapToken !== null)
+    logger.warn({ user: BOOTSTRAP_USER }, 'first start: created the administrator; its API token is handed to the process that started the server, once');
 
   const metrics = createMetrics();
   const app = new Koa();
   // requestContext logs every failure with its request id; koa's own stderr traces would only
   // repeat them (e.g. each time a client abandons a download).
   app.silent = true;
+  // Outside requestContext, which clears the headers of a failed response: error answers keep them too.
+  app.use(securityHeaders({ https: config.secureCookies, graphiqlPath: config.graphiql ? '/graphql' : undefined }));
   app.use(requestContext(logger));
   app.use(metrics.middleware);
+  app.use(
+    authenticate({
+      identity,
+      sessionCookie: SESSION_COOKIE,
+      onRefused: (actor, reason) => access.deny(actor, 'request.csrf', null, 'a cookie-authenticated request', reason),
+    }),
+  );
+  // After authentication, so that each credential has its own budget.
+  app.use(rateLimit({ perMinute: config.rateLimitPerMinute }));
+  app.use(refuseFailedAuthentication());
   const health = healthRoutes({ checkDatabase: async () => void (await sql`select 1`.execute(database.db)) });
   const blobs = blobRoutes({ blobs: services.blobs, metrics: metrics.blobTraffic });
   const graphql = new Router();
@@ -80,15 +130,18 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       services,
       logger,
       graphiql: config.graphiql,
-      maxQueryDepth: config.maxQueryDepth,
+      limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost, maxAliases: config.maxAliases, maxTokens: config.maxQueryTokens },
       maxRequestBytes: config.maxRequestBytes,
     }),
   );
-  for (const router of [health, metrics.router, blobs, graphql]) app.use(router.routes()).use(router.allowedMethods());
+  const sessions = sessionRoutes({ identity, secureCookies: config.secureCookies, loginLimiter: loginLimiter(config.loginAttemptsPerMinute) });
+  for (const router of [health, metrics.router, sessions, blobs, graphql]) app.use(router.routes()).use(router.allowedMethods());
 
   const server = app.listen(config.port, config.host);
   // Node ends any request after 5 minutes by default: too short for multi-GB blob uploads.
   server.requestTimeout = UPLOAD_TIMEOUT_MS;
+  // A client must send its headers promptly: slow-header connections cannot pile up.
+  server.headersTimeout = config.headersTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -103,6 +156,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     url,
     services,
     logger,
+    bootstrapToken,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,4 +1,10 @@
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
+import { errorCodeOf, type AccessControl } from './access/access-control.ts';
+import { guardedMutation } from './access/guarded-mutation.ts';
+import type { ProjectGrants } from './access/project-grants.ts';
+import type { Actor } from './actor.ts';
+import type { AuditRecorder } from './audit/audit-event.ts';
+import { digestOf } from './audit/digest.ts';
 import { parseBlobHash, type BlobHash } from '../core/ids.ts';
 import type { BlobCatalog, BlobSource, BlobStore } from '../core/ports.ts';
 import { GroupedCatalogWrites } from './grouped-catalog-writes.ts';
@@ -13,14 +19,33 @@ export const MAX_STAT_QUERY = 10_000;
 // Stats in flight at once: the thread pool runs four at a time; a few more keep it fed.
 const STAT_CONCURRENCY = 16;
 
+/** A batched download, checked up front: the blobs' sizes, and how to open each of them. */
+export interface BlobBatch {
+  readonly entries: { hash: BlobHash; size: number }[];
+  /** Opens one of `entries` (verified as it is read); any other hash is not found. */
+  open(hash: string): Promise<AsyncIterable<Uint8Array>>;
+}
+
+export interface BlobServiceDeps {
+  readonly blobs: BlobStore;
+  readonly catalog: BlobCatalog;
+  readonly maxBlobBytes: number;
+  readonly access: AccessControl;
+  readonly audit: AuditRecorder;
+  readonly grants: ProjectGrants;
+}
+
 /**
- * Uploads and downloads of content-addressed blobs: stores bytes in the blob store and records
- * them in the catalog, which staging and "which blobs are missing" consult.
+ * Uploads and downloads of content-addressed blobs, per project: bytes are stored once in the
+ * blob store and recorded in the catalog, and each project holds the blobs uploaded to it
+ * (`ProjectGrants`). Reads and "which are missing" answer from the project's own blobs, so a
+ * hash known from elsewhere grants nothing and reveals nothing; uploading bytes the store
+ * already has costs their transfer, which proves the uploader has them.
  */
 export class BlobService {
   private readonly catalogWrites: GroupedCatalogWrites;
 
-  constructor(private readonly deps: { blobs: BlobStore; catalog: BlobCatalog; maxBlobBytes: number }) {
+  constructor(private readonly deps: BlobServiceDeps) {
     this.catalogWrites = new GroupedCatalogWrites(deps.catalog);
   }
 
@@ -29,42 +54,73 @@ export class BlobService {
   }
 
   /**
-   * Streams a blob in; the server computes the hash. With `expectedHash`, content that hashes
-   * differently is rejected and nothing is stored.
-   * @throws InvalidHashError, BlobHashMismatchError, BlobTooLargeError
+   * Streams a blob into the project; the server computes the hash. With `expectedHash`,
+   * content that hashes differently is rejected and nothing is stored.
+   * @throws ForbiddenError without `data.write`, InvalidHashError, BlobHashMismatchError, BlobTooLargeError
    */
-  async put(source: BlobSource, options: { expectedHash?: string | undefined; mediaType?: string | undefined } = {}) {
-    const expectedHash = options.expectedHash === undefined ? undefined : parseBlobHash(options.expectedHash, 'expected hash');
-    const stored = await this.deps.blobs.put(source, { expectedHash, maxBytes: this.deps.maxBlobBytes });
-    // Recorded after the bytes are safe: a blob in the catalog is always readable.
-    await this.catalogWrites.record({ hash: stored.hash, size: stored.size, mediaType: options.mediaType ?? null });
-    return stored;
+  async put(
+    actor: Actor | null,
+    project: string,
+    source: BlobSource,
+    options: { expectedHash?: string | undefined; mediaType?: string | undefined } = {},
+  ) {
+    const request = { project, permission: 'data.write' as const, action: 'blob.upload' };
+    const record = { target: null, inputs: { expectedHash: options.expectedHash ?? null } };
+    return guardedMutation(this.deps, actor, request, record, async () => {
+      const expectedHash = options.expectedHash === undefined ? undefined : parseBlobHash(options.expectedHash, 'expected hash');
+      const stored = await this.deps.blobs.put(source, { expectedHash, maxBytes: this.deps.maxBlobBytes });
+      // Recorded after the bytes are safe: a blob in the catalog is always readable.
+      await this.catalogWrites.record({ hash: stored.hash, size: stored.size, mediaType: options.mediaType ?? null });
+      await this.deps.grants.grantBlobs(project, [stored.hash]);
+      return stored;
+    }, (stored) => ({ hash: stored.hash, size: stored.size }));
   }
 
   /**
-   * Streams many blobs in, one entry's content after the other, with their catalog rows written
-   * together; for batched uploads. Stops at the first failure, which is returned with the blobs
-   * stored before it rather than thrown: see `putMany` in put-many.ts.
+   * Streams many blobs into the project, one entry's content after the other, with their
+   * catalog rows written together; for batched uploads. Stops at the first failure, which is
+   * returned with the blobs stored before it rather than thrown: see `putMany` in put-many.ts.
+   * @throws ForbiddenError without `data.write` (before reading any entry)
    */
-  async putMany(entries: AsyncIterable<BlobPutEntry>): Promise<PutManyOutcome> {
-    return putMany(this.deps, entries);
+  async putMany(actor: Actor | null, project: string, entries: AsyncIterable<BlobPutEntry>): Promise<PutManyOutcome> {
+    const allowed = await this.deps.access.require(actor, { project, permission: 'data.write', action: 'blob.upload' });
+    const outcome = await putMany(this.deps, entries);
+    const hashes = outcome.stored.map((b) => b.hash);
+    await this.deps.grants.grantBlobs(project, hashes);
+    await this.deps.audit.record({
+      actor: allowed,
+      action: 'blob.upload',
+      project,
+      target: null,
+      inputs: { batch: true },
+      outcome: outcome.failure ? 'failed' : 'ok',
+      errorCode: outcome.failure ? errorCodeOf(outcome.failure.error) : null,
+      result: { stored: digestOf(hashes) },
+    });
+    return outcome;
   }
 
-  /** Size of a stored blob, or null. @throws InvalidHashError */
-  async stat(hash: string): Promise<{ size: number } | null> {
-    return this.deps.blobs.stat(parseBlobHash(hash));
+  /** Size of a blob of the project, or null. @throws ForbiddenError without `blob.read`, InvalidHashError */
+  async stat(actor: Actor | null, project: string, hash: string): Promise<{ size: number } | null> {
+    const blob = parseBlobHash(hash);
+    await this.deps.access.require(actor, { project, permission: 'blob.read', action: 'blob.read' });
+    if ((await this.deps.grants.missingBlobs(project, [blob])).length) return null;
+    return this.deps.blobs.stat(blob);
   }
 
   /**
-   * The sizes of `hashes`, in the order given, all of which must be stored: a batched download
-   * checks them before it sends a byte.
-   * @throws InvalidHashError, InvalidInputError when asking about too many at once,
-   * NotFoundError('blob') naming the first one (in the order given) that is not stored
+   * The sizes of `hashes`, in the order given, all of which the project must hold, and a way to
+   * open them: a batched download checks them all before it sends a byte.
+   * @throws ForbiddenError, InvalidHashError, InvalidInputError when asking about too many at
+   * once, NotFoundError('blob') naming the first one (in the order given) that is not there
    */
-  async statAll(hashes: readonly string[]): Promise<{ hash: BlobHash; size: number }[]> {
+  async statAll(actor: Actor | null, project: string, hashes: readonly string[]): Promise<BlobBatch> {
     if (hashes.length > MAX_STAT_QUERY)
       throw new InvalidInputError('hashes', `at most ${MAX_STAT_QUERY} per request, got ${hashes.length}`);
     const parsed = hashes.map((h) => parseBlobHash(h));
+    await this.deps.access.require(actor, { project, permission: 'blob.read', action: 'blob.read' });
+    const [notHeld] = await this.deps.grants.missingBlobs(project, parsed);
+    if (notHeld !== undefined) throw new NotFoundError('blob', notHeld);
     const sizes = new Array<number | null>(parsed.length);
     let next = 0;
     const worker = async () => {
@@ -74,31 +130,44 @@ export class BlobService {
       }
     };
     await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, parsed.length) }, worker));
-    return parsed.map((hash, index) => {
+    const entries = parsed.map((hash, index) => {
       const size = sizes[index];
       if (size === null || size === undefined) throw new NotFoundError('blob', hash);
       return { hash, size };
     });
+    const listed = new Set<string>(parsed);
+    return {
+      entries,
+      open: async (hash) => {
+        if (!listed.has(hash)) throw new NotFoundError('blob', hash);
+        return this.deps.blobs.get(hash as BlobHash, { verify: true });
+      },
+    };
   }
 
   /**
-   * Opens a blob, whole or a byte range [start, end).
-   * @throws InvalidHashError, NotFoundError('blob'), InvalidInputError for a bad range
+   * Opens a blob of the project, whole (verified against its hash as it is read) or a byte
+   * range [start, end).
+   * @throws ForbiddenError, InvalidHashError, NotFoundError('blob'), InvalidInputError for a bad range
    */
-  async open(hash: string, range?: { start: number; end: number }): Promise<AsyncIterable<Uint8Array>> {
+  async open(actor: Actor | null, project: string, hash: string, range?: { start: number; end: number }): Promise<AsyncIterable<Uint8Array>> {
     const blob = parseBlobHash(hash);
+    await this.deps.access.require(actor, { project, permission: 'blob.read', action: 'blob.read' });
+    if ((await this.deps.grants.missingBlobs(project, [blob])).length) throw new NotFoundError('blob', blob);
     return this.deps.blobs.get(blob, range ? { start: range.start, end: range.end } : { verify: true });
   }
 
   /**
-   * Which of `hashes` the server does not have, in the order given, so a client uploads only those.
-   * @throws InvalidHashError, InvalidInputError when asking about too many at once
+   * Which of `hashes` the project does not hold, in the order given, so a client uploads only
+   * those. Blobs other projects hold count as missing: answering otherwise would tell anyone
+   * what another project stores.
+   * @throws ForbiddenError without `data.write`, InvalidHashError, InvalidInputError when asking about too many at once
    */
-  async missing(hashes: readonly string[]): Promise<BlobHash[]> {
+  async missing(actor: Actor | null, project: string, hashes: readonly string[]): Promise<BlobHash[]> {
     if (hashes.length > MAX_MISSING_QUERY)
       throw new InvalidInputError('hashes', `at most ${MAX_MISSING_QUERY} per request, got ${hashes.length}`);
     const parsed = hashes.map((h) => parseBlobHash(h));
-    const known = await this.deps.catalog.sizes([...new Set(parsed)]);
-    return parsed.filter((h) => !known.has(h));
+    await this.deps.access.require(actor, { project, permission: 'data.write', action: 'blob.missing' });
+    return (await this.deps.grants.missingBlobs(project, parsed)) as BlobHash[];
   }
 }

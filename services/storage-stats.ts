@@ -1,6 +1,8 @@
 import type { NodeHash } from '../core/ids.ts';
 import { blobUsage, type BlobUsage } from '../core/prolly/blob-usage.ts';
 import type { Versioning } from '../core/versioning/versioning.ts';
+import type { AccessControl } from './access/access-control.ts';
+import type { Actor } from './actor.ts';
 import type { DatasetAddress } from './dataset-service.ts';
 import { parseDatasetName, parseProjectName } from '../core/ids.ts';
 
@@ -12,13 +14,21 @@ const PAGE = 1000;
  * stored — what clones and branches saved.
  */
 export class StorageStats {
-  constructor(private readonly engine: Versioning) {}
+  private readonly engine: Versioning;
 
-  async ofDataset(at: DatasetAddress): Promise<BlobUsage> {
+  constructor(private readonly deps: { engine: Versioning; access: AccessControl }) {
+    this.engine = deps.engine;
+  }
+
+  /** @throws UnauthenticatedError, ForbiddenError without `project.read` */
+  async ofDataset(actor: Actor | null, at: DatasetAddress): Promise<BlobUsage> {
+    await this.deps.access.require(actor, { project: at.project, permission: 'project.read', action: 'storage.read' });
     return blobUsage(this.engine.ctx.reader, await this.branchSnapshots(at));
   }
 
-  async ofProject(project: string): Promise<BlobUsage> {
+  /** @throws UnauthenticatedError, ForbiddenError without `project.read` */
+  async ofProject(actor: Actor | null, project: string): Promise<BlobUsage> {
+    await this.deps.access.require(actor, { project, permission: 'project.read', action: 'storage.read' });
     const name = parseProjectName(project);
     const roots: NodeHash[] = [];
     for (let after: string | undefined; ; ) {

@@ -5,6 +5,7 @@ import type { BranchName, CommitId, DatasetName, ProjectName, SnapshotHash, TagN
 import type { Branch, Dataset, PageRequest, Project, Tag } from '../../core/model.ts';
 import type { RefStore } from '../../core/ports.ts';
 import type { BranchesTable, Database, DatasetsTable, ProjectsTable, TagsTable } from './database.ts';
+import { grantCommit } from './kysely-access-store.ts';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, sqlErrorOf } from './sql-state.ts';
 
 /**
@@ -108,6 +109,7 @@ export class KyselyRefStore implements RefStore {
       { kind: 'dataset', id: input.datasetId },
       { kind: 'commit', id: input.head, constraint: 'branches_head_fkey' },
     );
+    await grantCommit(this.db, input.datasetId, input.head);
     return toBranch(row);
   }
 
@@ -145,8 +147,11 @@ export class KyselyRefStore implements RefStore {
         .set({ head: next })
         .where('id', '=', branchId)
         .where('head', '=', expected)
+        .returning('dataset_id')
         .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      if (!result) return false;
+      await grantCommit(this.db, result.dataset_id, next);
+      return true;
     } catch (error) {
       if (sqlErrorOf(error).code === FOREIGN_KEY_VIOLATION) throw new NotFoundError('commit', next);
       throw error;

@@ -58,7 +58,7 @@ async function findItem(graphql: GraphqlClient, project: string, location: Locat
   await resolveLocation(graphql, project, location);
   // The API lists a snapshot by prefix; in path order an exact match comes before any longer
   // path it prefixes, so the first result is the item if it exists.
-  for await (const item of snapshotItems(graphql, location.hash, path)) {
+  for await (const item of snapshotItems(graphql, project, location.hash, path)) {
     if (item.path === path) return item;
     break;
   }

@@ -30,7 +30,7 @@ export const exportCommand: CommandSpec = {
     await checkExportTarget(root);
     const resolved = await resolveLocation(context.graphql, context.global.project, location);
     const items: ApiItem[] = [];
-    for await (const item of snapshotItems(context.graphql, resolved.snapshot, args.string('prefix'))) items.push(item);
+    for await (const item of snapshotItems(context.graphql, context.global.project, resolved.snapshot, args.string('prefix'))) items.push(item);
     const targets = exportTargets(root, items.map((item) => item.path));
 
     await mkdir(root, { recursive: true });

@@ -7,10 +7,14 @@ import { datasetListCommand } from './dataset-list.ts';
 import { diffCommand } from './diff.ts';
 import { exportCommand } from './export.ts';
 import { logCommand } from './log.ts';
+import { memberListCommand, memberRemoveCommand, memberSetCommand } from './member.ts';
+import { projectCreateCommand, projectListCommand } from './project.ts';
 import { mergeCommand } from './merge.ts';
 import { pushCommand } from './push.ts';
 import { serveCommand } from './serve.ts';
 import { tagCommand } from './tag.ts';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token.ts';
+import { userCreateCommand, userListCommand, userPasswdCommand, whoamiCommand } from './user.ts';
 
 /** Every `sheaf` command, in the order the usage lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -26,4 +30,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   mergeCommand,
   exportCommand,
   catCommand,
+  whoamiCommand,
+  projectCreateCommand,
+  projectListCommand,
+  memberSetCommand,
+  memberListCommand,
+  memberRemoveCommand,
+  userCreateCommand,
+  userListCommand,
+  userPasswdCommand,
+  tokenCreateCommand,
+  tokenListCommand,
+  tokenRevokeCommand,
 ];

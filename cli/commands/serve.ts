@@ -8,10 +8,12 @@ export const serveCommand: CommandSpec = {
   summary: 'run the Sheaf server until interrupted',
   synopsis: 'serve [--port 4000] [--data-dir ./.sheaf]',
   description: [
-    'Runs the server (GraphQL at /graphql, blobs at /v1/blobs) until SIGINT or SIGTERM, then closes',
+    'Runs the server (GraphQL at /graphql, blobs at /v1/projects/<project>/blobs) until SIGINT or SIGTERM, then closes',
     'connections and the database. Configuration comes from the environment (SHEAF_HOST, SHEAF_PORT,',
     'SHEAF_DATA_DIR, DATABASE_URL, SHEAF_LOG_LEVEL, SHEAF_MAX_BLOB_BYTES…); the flags override it.',
-    'Without DATABASE_URL the embedded database lives in <data-dir>/db.',
+    'Without DATABASE_URL the embedded database lives in <data-dir>/db. On the first start of an empty',
+    'instance it creates the administrator "admin" and prints its API token once (stderr, or the',
+    'bootstrapToken field with --json).',
   ].join('\n'),
   positionals: [],
   options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
@@ -39,11 +41,24 @@ export const serveCommand: CommandSpec = {
       throw error;
     }
     const server = await startServer(config);
+    const { bootstrapToken } = server;
     context.io.stdout.write(
       context.global.json
-        ? `${JSON.stringify({ url: server.url, dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'pglite' })}\n`
+        ? `${JSON.stringify({ url: server.url, dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'pglite', bootstrapToken })}\n`
         : `sheaf is serving on ${server.url} (data in ${config.dataDir})\n`,
     );
+    if (bootstrapToken !== null && !context.global.json)
+      context.io.stderr.write(
+        [
+          '',
+          'First start: created the administrator "admin". Its API token, shown this once only:',
+          '',
+          `  export SHEAF_TOKEN=${bootstrapToken}`,
+          '',
+          'Create users and tokens of your own with it (sheaf user create, sheaf token create), then revoke it.',
+          '',
+        ].join('\n'),
+      );
     const signal = await untilSignal();
     context.io.stderr.write(`${signal}: shutting down\n`);
     await server.close();

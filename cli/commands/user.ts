@@ -22,7 +22,7 @@ const MAX_STDIN_BYTES = 8 * 1024;
  * @throws CliError('INVALID_INPUT') when fewer non-empty lines arrive, or more than 8 KiB
  */
 export async function readStdinLines(io: Io, count: number, what: string): Promise<string[]> {
-  const input = (io as Io & { stdin?: NodeJS.ReadableStream }).stdin ?? process.stdin;
+  const input = io.stdin ?? process.stdin;
   let text = '';
   for await (const chunk of input) {
     text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');

@@ -3,8 +3,8 @@ import type { ItemChangeInput as ItemChange } from '../../core/versioning/staged
 import { builder } from '../builder.ts';
 import { typedErrors } from '../errors.ts';
 import { forwardConnection } from '../pagination.ts';
-import { CommitRef } from './commit.ts';
-import { ItemChangeInput, ItemRef } from './item.ts';
+import { CommitRef, commitKey } from './commit.ts';
+import { AnnotationEditInput, ItemChangeInput, ItemRef } from './item.ts';
 import type { BranchShape } from './shapes.ts';
 
 const StagedChangeRef = builder.objectRef<StagedChange>('StagedChange').implement({
@@ -20,23 +20,23 @@ export const BranchRef = builder.objectRef<BranchShape>('Branch').implement({
   description: 'A movable name for a commit, with staged changes on top.',
   fields: (t) => ({
     name: t.exposeString('name'),
-    head: t.field({ type: CommitRef, resolve: (b) => b.head }),
+    head: t.field({ type: CommitRef, resolve: (b) => commitKey(b.at.project, b.head) }),
     staged: t.connection({
       type: StagedChangeRef,
       args: { prefix: t.arg.string({ required: false }) },
       resolve: (b, args, ctx) =>
         forwardConnection(
           args,
-          (after, limit) => ctx.services.datasets.listStaged(b.at, b.name, { after, limit, prefix: args.prefix ?? undefined }),
+          (after, limit) => ctx.services.datasets.listStaged(ctx.actor, b.at, b.name, { after, limit, prefix: args.prefix ?? undefined }),
           (c) => c.path,
         ),
     }),
   }),
 });
 
-const CommitResultRef = builder.objectRef<{ commit: Commit; created: boolean }>('CommitResult').implement({
+const CommitResultRef = builder.objectRef<{ commit: Commit; created: boolean; project: string }>('CommitResult').implement({
   fields: (t) => ({
-    commit: t.field({ type: CommitRef, resolve: (r) => r.commit }),
+    commit: t.field({ type: CommitRef, resolve: (r) => ({ ...r.commit, project: r.project }) }),
     created: t.exposeBoolean('created', { description: 'False when the staged changes changed nothing.' }),
   }),
 });
@@ -46,10 +46,10 @@ const StageResultRef = builder.objectRef<{ count: number }>('StageResult').imple
 });
 
 const MergeResultRef = builder
-  .objectRef<{ commit: Commit; created: boolean; resolved: readonly { path: string }[]; resolvedCount: number }>('MergeResult')
+  .objectRef<{ commit: Commit; created: boolean; resolved: readonly { path: string }[]; resolvedCount: number; project: string }>('MergeResult')
   .implement({
     fields: (t) => ({
-      commit: t.field({ type: CommitRef, resolve: (r) => r.commit }),
+      commit: t.field({ type: CommitRef, resolve: (r) => ({ ...r.commit, project: r.project }) }),
       created: t.exposeBoolean('created', { description: 'False when the target already contained the source.' }),
       resolvedPaths: t.stringList({
         description: 'Conflicting paths settled by the ours/theirs strategy (the first 1,000).',
@@ -75,7 +75,7 @@ builder.mutationFields((t) => ({
   createBranch: t.field({
     type: BranchRef,
     description: 'Creates a branch at any ref in O(1).',
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'write' },
     args: {
       ...datasetArgs(t as never),
       name: t.arg.string({ required: true }),
@@ -84,14 +84,14 @@ builder.mutationFields((t) => ({
     errors: typedErrors,
     resolve: async (_, args, ctx) => {
       const at = { project: args.project, dataset: args.dataset };
-      return { ...(await ctx.services.datasets.createBranch(ctx.actor!, at, args.name, args.from ?? 'main')), at };
+      return { ...(await ctx.services.datasets.createBranch(ctx.actor, at, args.name, args.from ?? 'main')), at };
     },
   }),
   fastForwardBranch: t.field({
     type: BranchRef,
     description:
       'Moves a branch to a descendant commit if it still points at expectedHead (compare-and-swap). Publish work built on a private branch this way: a concurrent writer makes it fail with RefConflictError instead of mixing changes.',
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'write' },
     args: {
       ...datasetArgs(t as never),
       name: t.arg.string({ required: true }),
@@ -101,23 +101,23 @@ builder.mutationFields((t) => ({
     errors: typedErrors,
     resolve: async (_, args, ctx) => {
       const at = { project: args.project, dataset: args.dataset };
-      return { ...(await ctx.services.datasets.fastForward(at, args.name, args.to, args.expectedHead)), at };
+      return { ...(await ctx.services.datasets.fastForward(ctx.actor, at, args.name, args.to, args.expectedHead)), at };
     },
   }),
   deleteBranch: t.field({
     type: DeletedBranchRef,
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'write' },
     args: { ...datasetArgs(t as never), name: t.arg.string({ required: true }) },
     errors: typedErrors,
     resolve: async (_, args, ctx) => {
-      await ctx.services.datasets.deleteBranch({ project: args.project, dataset: args.dataset }, args.name);
+      await ctx.services.datasets.deleteBranch(ctx.actor, { project: args.project, dataset: args.dataset }, args.name);
       return { name: args.name };
     },
   }),
   stageItems: t.field({
     type: StageResultRef,
     description: 'Stages puts (of uploaded blobs) and deletions on a branch; all or nothing.',
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'write' },
     args: {
       ...datasetArgs(t as never),
       branch: t.arg.string({ required: true }),
@@ -128,22 +128,37 @@ builder.mutationFields((t) => ({
       const changes: ItemChange[] = args.changes.map((c) =>
         c.delete ? { path: c.path, delete: true } : { path: c.path, blob: c.blob ?? '', meta: c.meta ?? undefined, annotations: c.annotations ?? undefined },
       );
-      return { count: await ctx.services.datasets.stage({ project: args.project, dataset: args.dataset }, args.branch, changes) };
+      return { count: await ctx.services.datasets.stage(ctx.actor, { project: args.project, dataset: args.dataset }, args.branch, changes) };
     },
+  }),
+  annotateItems: t.field({
+    type: StageResultRef,
+    description:
+      'Labeling work: stages new annotations for existing items of a branch, keeping their blobs and meta; all or nothing. Labelers may do this on the branches assigned to them.',
+    authScopes: { credential: 'write' },
+    args: {
+      ...datasetArgs(t as never),
+      branch: t.arg.string({ required: true }),
+      edits: t.arg({ type: [AnnotationEditInput], required: true }),
+    },
+    errors: typedErrors,
+    resolve: async (_, args, ctx) => ({
+      count: await ctx.services.datasets.annotate(ctx.actor, { project: args.project, dataset: args.dataset }, args.branch, args.edits.map((e) => ({ path: e.path, annotations: e.annotations ?? null }))),
+    }),
   }),
   unstageItems: t.field({
     type: StageResultRef,
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'write' },
     args: { ...datasetArgs(t as never), branch: t.arg.string({ required: true }), paths: t.arg.stringList({ required: true }) },
     errors: typedErrors,
     resolve: async (_, args, ctx) => ({
-      count: await ctx.services.datasets.unstage({ project: args.project, dataset: args.dataset }, args.branch, args.paths),
+      count: await ctx.services.datasets.unstage(ctx.actor, { project: args.project, dataset: args.dataset }, args.branch, args.paths),
     }),
   }),
   commit: t.field({
     type: CommitResultRef,
     description: 'Folds the staged changes into a new snapshot and commit (compare-and-swap on the branch).',
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'write' },
     args: {
       ...datasetArgs(t as never),
       branch: t.arg.string({ required: true }),
@@ -152,17 +167,19 @@ builder.mutationFields((t) => ({
       meta: t.arg({ type: 'JSON', required: false }),
     },
     errors: typedErrors,
-    resolve: (_, args, ctx) =>
-      ctx.services.datasets.commit(ctx.actor!, { project: args.project, dataset: args.dataset }, args.branch, {
+    resolve: async (_, args, ctx) => ({
+      project: args.project,
+      ...(await ctx.services.datasets.commit(ctx.actor, { project: args.project, dataset: args.dataset }, args.branch, {
         message: args.message,
         expectedHead: args.expectedHead ?? undefined,
         meta: (args.meta ?? undefined) as never,
-      }),
+      })),
+    }),
   }),
   merge: t.field({
     type: MergeResultRef,
     description: 'Three-way merge of branch `from` into branch `into`, item by item.',
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'write' },
     args: {
       ...datasetArgs(t as never),
       from: t.arg.string({ required: true }),
@@ -171,12 +188,14 @@ builder.mutationFields((t) => ({
       message: t.arg.string({ required: false }),
     },
     errors: typedErrors,
-    resolve: (_, args, ctx) =>
-      ctx.services.datasets.merge(ctx.actor!, { project: args.project, dataset: args.dataset }, {
+    resolve: async (_, args, ctx) => ({
+      project: args.project,
+      ...(await ctx.services.datasets.merge(ctx.actor, { project: args.project, dataset: args.dataset }, {
         from: args.from,
         into: args.into,
         strategy: args.strategy ?? 'fail',
         message: args.message ?? undefined,
-      }),
+      })),
+    }),
   }),
 }));

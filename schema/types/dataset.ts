@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import { typedErrors } from '../errors.ts';
 import { forwardConnection } from '../pagination.ts';
 import { BranchRef } from './branch.ts';
-import { CommitRef } from './commit.ts';
+import { CommitRef, commitKey } from './commit.ts';
 import { ItemRef } from './item.ts';
 import { addressOf, type DatasetShape } from './shapes.ts';
 import { SnapshotRef } from './snapshot.ts';
@@ -10,23 +10,23 @@ import { StorageStatsRef } from './storage.ts';
 import { TagRef } from './tag.ts';
 
 const DatasetOriginRef = builder
-  .objectRef<{ snapshot: string; commit: string | null }>('DatasetOrigin')
+  .objectRef<{ snapshot: string; commit: string | null; project: string }>('DatasetOrigin')
   .implement({
     description: 'Where a cloned dataset started: the shared snapshot (nothing was copied).',
     fields: (t) => ({
-      snapshot: t.field({ type: SnapshotRef, resolve: (o) => ({ hash: o.snapshot }) }),
+      snapshot: t.field({ type: SnapshotRef, resolve: (o) => ({ hash: o.snapshot, project: o.project }) }),
       commit: t.exposeString('commit', { nullable: true }),
     }),
   });
 
 const ResolvedRefRef = builder
-  .objectRef<{ kind: string; commit: string | null; snapshot: string }>('ResolvedRef')
+  .objectRef<{ kind: string; commit: string | null; snapshot: string; project: string }>('ResolvedRef')
   .implement({
     description: 'What a ref names: a branch, tag, commit or bare snapshot.',
     fields: (t) => ({
       kind: t.exposeString('kind'),
-      commit: t.field({ type: CommitRef, nullable: true, resolve: (r) => r.commit }),
-      snapshot: t.field({ type: SnapshotRef, resolve: (r) => ({ hash: r.snapshot }) }),
+      commit: t.field({ type: CommitRef, nullable: true, resolve: (r) => (r.commit === null ? null : commitKey(r.project, r.commit)) }),
+      snapshot: t.field({ type: SnapshotRef, resolve: (r) => ({ hash: r.snapshot, project: r.project }) }),
     }),
   });
 
@@ -37,27 +37,27 @@ export const DatasetRef = builder.objectRef<DatasetShape>('Dataset').implement({
     name: t.exposeString('name'),
     project: t.exposeString('projectName'),
     createdAt: t.string({ resolve: (d) => d.createdAt.toISOString() }),
-    origin: t.field({ type: DatasetOriginRef, nullable: true, resolve: (d) => d.origin }),
+    origin: t.field({ type: DatasetOriginRef, nullable: true, resolve: (d) => d.origin && { ...d.origin, project: d.projectName } }),
     branches: t.connection({
       type: BranchRef,
       resolve: (d, args, ctx) =>
         forwardConnection(
           args,
-          async (after, limit) => (await ctx.services.datasets.listBranches(addressOf(d), { after, limit })).map((b) => ({ ...b, at: addressOf(d) })),
+          async (after, limit) => (await ctx.services.datasets.listBranches(ctx.actor, addressOf(d), { after, limit })).map((b) => ({ ...b, at: addressOf(d) })),
           (b) => b.name,
         ),
     }),
     branch: t.field({
       type: BranchRef,
       args: { name: t.arg.string({ required: true }) },
-      resolve: async (d, { name }, ctx) => ({ ...(await ctx.services.datasets.getBranch(addressOf(d), name)), at: addressOf(d) }),
+      resolve: async (d, { name }, ctx) => ({ ...(await ctx.services.datasets.getBranch(ctx.actor, addressOf(d), name)), at: addressOf(d) }),
     }),
     tags: t.connection({
       type: TagRef,
       resolve: (d, args, ctx) =>
         forwardConnection(
           args,
-          async (after, limit) => (await ctx.services.datasets.listTags(addressOf(d), { after, limit })).map((tag) => ({ ...tag, at: addressOf(d) })),
+          async (after, limit) => (await ctx.services.datasets.listTags(ctx.actor, addressOf(d), { after, limit })).map((tag) => ({ ...tag, at: addressOf(d) })),
           (tag) => tag.name,
         ),
     }),
@@ -66,8 +66,8 @@ export const DatasetRef = builder.objectRef<DatasetShape>('Dataset').implement({
       description: 'Resolves a branch or tag name, commit id or snapshot hash.',
       args: { ref: t.arg.string({ required: true }) },
       resolve: async (d, { ref }, ctx) => {
-        const resolved = await ctx.services.datasets.resolve(addressOf(d), ref);
-        return { kind: resolved.kind, commit: resolved.commit?.id ?? null, snapshot: resolved.snapshot };
+        const resolved = await ctx.services.datasets.resolve(ctx.actor, addressOf(d), ref);
+        return { kind: resolved.kind, commit: resolved.commit?.id ?? null, snapshot: resolved.snapshot, project: d.projectName };
       },
     }),
     log: t.connection({
@@ -77,7 +77,7 @@ export const DatasetRef = builder.objectRef<DatasetShape>('Dataset').implement({
       resolve: (d, args, ctx) =>
         forwardConnection(
           args,
-          async (after, limit) => (await ctx.services.datasets.log(addressOf(d), args.ref ?? 'main', { after, limit })).commits,
+          async (after, limit) => (await ctx.services.datasets.log(ctx.actor, addressOf(d), args.ref ?? 'main', { after, limit })).commits.map((c) => ({ ...c, project: d.projectName })),
           (c) => c.id,
         ),
     }),
@@ -89,19 +89,19 @@ export const DatasetRef = builder.objectRef<DatasetShape>('Dataset').implement({
         forwardConnection(
           args,
           (after, limit) =>
-            ctx.services.datasets.listItems(addressOf(d), args.ref ?? 'main', { after, limit, prefix: args.prefix ?? undefined }),
+            ctx.services.datasets.listItems(ctx.actor, addressOf(d), args.ref ?? 'main', { after, limit, prefix: args.prefix ?? undefined }),
           (item) => item.path,
         ),
     }),
     item: t.field({
       type: ItemRef,
       args: { ref: t.arg.string({ required: false, defaultValue: 'main' }), path: t.arg.string({ required: true }) },
-      resolve: (d, args, ctx) => ctx.services.datasets.getItem(addressOf(d), args.ref ?? 'main', args.path),
+      resolve: (d, args, ctx) => ctx.services.datasets.getItem(ctx.actor, addressOf(d), args.ref ?? 'main', args.path),
     }),
     storage: t.field({
       type: StorageStatsRef,
       description: 'Logical bytes of every branch versus unique bytes stored.',
-      resolve: (d, _, ctx) => ctx.services.stats.ofDataset(addressOf(d)),
+      resolve: (d, _, ctx) => ctx.services.stats.ofDataset(ctx.actor, addressOf(d)),
     }),
   }),
 });
@@ -109,10 +109,11 @@ export const DatasetRef = builder.objectRef<DatasetShape>('Dataset').implement({
 builder.queryField('dataset', (t) =>
   t.field({
     type: DatasetRef,
+    authScopes: { credential: 'read' },
     args: { project: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
     errors: typedErrors,
     resolve: async (_, args, ctx) => ({
-      ...(await ctx.services.datasets.getDataset({ project: args.project, dataset: args.name })),
+      ...(await ctx.services.datasets.getDataset(ctx.actor, { project: args.project, dataset: args.name })),
       projectName: args.project,
     }),
   }),
@@ -122,18 +123,18 @@ builder.mutationFields((t) => ({
   createDataset: t.field({
     type: DatasetRef,
     description: 'Creates an empty dataset with a main branch.',
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'write' },
     args: { project: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
     errors: typedErrors,
     resolve: async (_, args, ctx) => {
-      const { dataset } = await ctx.services.datasets.createDataset(ctx.actor!, { project: args.project, dataset: args.name });
+      const { dataset } = await ctx.services.datasets.createDataset(ctx.actor, { project: args.project, dataset: args.name });
       return { ...dataset, projectName: args.project };
     },
   }),
   cloneDataset: t.field({
     type: DatasetRef,
     description: 'Clones a dataset at any ref into a new dataset in O(1): nothing is copied.',
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'write' },
     args: {
       project: t.arg.string({ required: true }),
       source: t.arg.string({ required: true, description: 'The dataset to clone.' }),
@@ -143,7 +144,7 @@ builder.mutationFields((t) => ({
     errors: typedErrors,
     resolve: async (_, args, ctx) => {
       const { dataset } = await ctx.services.datasets.cloneDataset(
-        ctx.actor!,
+        ctx.actor,
         { project: args.project, dataset: args.source },
         args.ref ?? 'main',
         { project: args.project, dataset: args.name },

@@ -18,6 +18,7 @@ const DiffEntryRef = builder.objectRef<ItemChange>('DiffEntry').implement({
 builder.queryField('diff', (t) =>
   t.connection({
     type: DiffEntryRef,
+    authScopes: { credential: 'read' },
     description:
       'Changes from one location to another, in path order. A location is dataset@ref (branch, tag, commit or snapshot), a bare commit id, or a snapshot hash. Cost follows the number of changes.',
     args: {
@@ -26,6 +27,6 @@ builder.queryField('diff', (t) =>
       to: t.arg.string({ required: true }),
     },
     resolve: (_, args, ctx) =>
-      forwardConnection(args, (after, limit) => ctx.services.datasets.diff(args.project, args.from, args.to, { after, limit }), (c) => c.path),
+      forwardConnection(args, (after, limit) => ctx.services.datasets.diff(ctx.actor, args.project, args.from, args.to, { after, limit }), (c) => c.path),
   }),
 );

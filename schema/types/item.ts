@@ -6,7 +6,7 @@ export const ItemRef = builder.objectRef<Item>('Item').implement({
   description: 'One member of a snapshot: a path, the blob it holds, and its metadata and labels.',
   fields: (t) => ({
     path: t.exposeString('path'),
-    blob: t.exposeString('blob', { description: 'sha256 of the content; download it from GET /v1/blobs/{blob}.' }),
+    blob: t.exposeString('blob', { description: 'sha256 of the content; download it from GET /v1/projects/{project}/blobs/{blob}.' }),
     size: t.exposeFloat('size', { description: 'Bytes (a Float: sizes may pass 2^31).' }),
     meta: t.field({ type: 'JSON', resolve: (item) => item.meta }),
     annotations: t.field({ type: 'JSON', nullable: true, resolve: (item) => item.annotations }),
@@ -21,5 +21,13 @@ export const ItemChangeInput = builder.inputType('ItemChangeInput', {
     meta: t.field({ type: 'JSON', required: false }),
     annotations: t.field({ type: 'JSON', required: false }),
     delete: t.boolean({ required: false }),
+  }),
+});
+
+export const AnnotationEditInput = builder.inputType('AnnotationEditInput', {
+  description: 'New annotations for the item at `path`; its blob and meta stay as they are.',
+  fields: (t) => ({
+    path: t.string({ required: true }),
+    annotations: t.field({ type: 'JSON', required: true }),
   }),
 });

@@ -15,14 +15,14 @@ export const ProjectRef = builder.objectRef<Project>('Project').implement({
       resolve: (p, args, ctx) =>
         forwardConnection(
           args,
-          async (after, limit) => (await ctx.services.datasets.listDatasets(p.name, { after, limit })).map((d) => ({ ...d, projectName: p.name })),
+          async (after, limit) => (await ctx.services.datasets.listDatasets(ctx.actor, p.name, { after, limit })).map((d) => ({ ...d, projectName: p.name })),
           (d) => d.name,
         ),
     }),
     storage: t.field({
       type: StorageStatsRef,
       description: 'Logical bytes of every branch of every dataset versus unique bytes stored.',
-      resolve: (p, _, ctx) => ctx.services.stats.ofProject(p.name),
+      resolve: (p, _, ctx) => ctx.services.stats.ofProject(ctx.actor, p.name),
     }),
   }),
 });
@@ -30,22 +30,26 @@ export const ProjectRef = builder.objectRef<Project>('Project').implement({
 builder.queryFields((t) => ({
   projects: t.connection({
     type: ProjectRef,
-    resolve: (_, args, ctx) => forwardConnection(args, (after, limit) => ctx.services.datasets.listProjects({ after, limit }), (p) => p.name),
+    description: 'The projects the caller is a member of (administrators: all).',
+    authScopes: { credential: 'read' },
+    resolve: (_, args, ctx) => forwardConnection(args, (after, limit) => ctx.services.datasets.listProjects(ctx.actor, { after, limit }), (p) => p.name),
   }),
   project: t.field({
     type: ProjectRef,
+    authScopes: { credential: 'read' },
     args: { name: t.arg.string({ required: true }) },
     errors: typedErrors,
-    resolve: (_, { name }, ctx) => ctx.services.datasets.getProject(name),
+    resolve: (_, { name }, ctx) => ctx.services.datasets.getProject(ctx.actor, name),
   }),
 }));
 
 builder.mutationField('createProject', (t) =>
   t.field({
     type: ProjectRef,
-    authScopes: { signedIn: true },
+    authScopes: { credential: 'admin' },
+    description: 'Creates a project (instance administrators); the creator becomes its owner.',
     args: { name: t.arg.string({ required: true }) },
     errors: typedErrors,
-    resolve: (_, { name }, ctx) => ctx.services.datasets.createProject(name),
+    resolve: (_, { name }, ctx) => ctx.services.datasets.createProject(ctx.actor, name),
   }),
 );

@@ -21,7 +21,7 @@ export interface BlobRoutesDeps {
   readonly discardLimits?: DiscardLimits | undefined;
 }
 
-/** Largest JSON body `POST /v1/blobs/missing` and `/fetch` read: 10,000 hashes take about 670 KB. */
+/** Largest JSON body `POST /v1/projects/:project/blobs/missing` and `/fetch` read: 10,000 hashes take about 670 KB. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 /** Most blobs one tar request may carry, up or down. */
@@ -39,23 +39,25 @@ const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(?:\s*;.*)?$/i;
 const MAX_MEDIA_TYPE = 255;
 
 /**
- * The blob transfer endpoints. Bodies are streamed end to end, never held whole in memory.
- * Mount behind `requestContext`: routes throw core errors and read `ctx.state.log`.
+ * The blob transfer endpoints of a project. Bodies are streamed end to end, never held whole in
+ * memory. Mount behind `requestContext` and `authenticate`: routes throw core errors and read
+ * `ctx.state.log` and `ctx.state.actor`. Every route needs the caller's permission in the
+ * project (403 otherwise) and sees only the project's own blobs: another project's blob is 404.
  *
- * - `PUT /v1/blobs` stores the request body; the server computes its sha256. An expected hash
+ * - `PUT /v1/projects/:project/blobs` stores the request body; the server computes its sha256. An expected hash
  *   may be claimed by `Content-Digest: sha-256=:<base64>:` (RFC 9530) or
  *   `X-Sheaf-Expected-Hash: <hex>`. A `Content-Type` other than application/octet-stream is
  *   recorded as the blob's media type. Answers 201 (stored) or 200 (already there) with
  *   `{ hash, size, created }`. Errors: 400 malformed headers, 413 over `maxBlobBytes` (declared
  *   or streamed; nothing stored), 415 a `Content-Encoding`, 422 content not matching the claimed
  *   hash (nothing stored).
- * - `HEAD|GET /v1/blobs/:hash` with `ETag`, `Accept-Ranges` and immutable caching; a single
+ * - `HEAD|GET /v1/projects/:project/blobs/:hash` with `ETag`, `Accept-Ranges` and immutable caching; a single
  *   byte range gives 206, an unsatisfiable one 416, several ranges the whole blob (200);
  *   `If-None-Match` on the ETag gives 304. Errors: 400 malformed hash, 404 unknown blob.
- * - `POST /v1/blobs/missing` with `{ "hashes": [...] }` answers `{ "missing": [...] }`, the
+ * - `POST /v1/projects/:project/blobs/missing` with `{ "hashes": [...] }` answers `{ "missing": [...] }`, the
  *   ones this server lacks, in the order given. Errors: 400 invalid JSON or hashes, 413 a body
  *   over 1 MiB.
- * - `POST /v1/blobs/tar` stores many blobs in one request: the body is a tar stream (any tar
+ * - `POST /v1/projects/:project/blobs/tar` stores many blobs in one request: the body is a tar stream (any tar
  *   tool's) whose entries are regular files named by the sha256 hex of their content, each
  *   verified as it is stored. Answers 200 `{ blobs: [{ hash, size, created }] }` in entry order.
  *   The first bad entry stops the upload; the error response (`{ error, blobs }`) lists the
@@ -63,7 +65,7 @@ const MAX_MEDIA_TYPE = 255;
  *   required), an entry name that is not a hash, an entry that is not a regular file, more than
  *   10,000 entries; 413 an entry over `maxBlobBytes`, or a body over 64 × `maxBlobBytes`;
  *   415 a `Content-Encoding`; 422 an entry whose content does not match its name.
- * - `POST /v1/blobs/fetch` with `{ "hashes": [...] }` (at most 10,000) answers an
+ * - `POST /v1/projects/:project/blobs/fetch` with `{ "hashes": [...] }` (at most 10,000) answers an
  *   `application/x-tar` stream with one entry per hash, named by it, in the order given, each
  *   verified as it is read (a corrupt blob cuts the stream short). Errors, all before a byte of
  *   the tar is sent: 400 invalid JSON or hashes, 404 an unknown blob, 413 a body over 1 MiB.
@@ -72,7 +74,7 @@ export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
   const { blobs, metrics } = deps;
   const router = new Router<RequestState>();
 
-  router.put('/v1/blobs', async (ctx) => {
+  router.put('/v1/projects/:project/blobs', async (ctx) => {
     discardUnreadBody(ctx.req, ctx.res, deps.discardLimits);
     const expectedHash = expectedHashOf(ctx.get('content-digest'), ctx.get('x-sheaf-expected-hash'));
     const mediaType = mediaTypeOf(ctx.get('content-type'));
@@ -82,16 +84,16 @@ export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
     // Refused before reading a byte when the client says up front it will send too much.
     if ((declaredLength(ctx.req) ?? 0) > blobs.maxBlobBytes) throw new BlobTooLargeError(blobs.maxBlobBytes);
 
-    const stored = await blobs.put(bodyChunks(ctx.req, metrics?.uploaded), { expectedHash, mediaType });
+    const stored = await blobs.put(ctx.state.actor, project(ctx), bodyChunks(ctx.req, metrics?.uploaded), { expectedHash, mediaType });
     ctx.status = stored.created ? 201 : 200;
-    ctx.set('Location', `/v1/blobs/${stored.hash}`);
+    ctx.set('Location', `/v1/projects/${encodeURIComponent(project(ctx))}/blobs/${stored.hash}`);
     ctx.body = { hash: stored.hash, size: stored.size, created: stored.created };
   });
 
   // @koa/router answers HEAD with the GET route; the handler stops before opening the blob.
-  router.get('/v1/blobs/:hash', async (ctx) => {
+  router.get('/v1/projects/:project/blobs/:hash', async (ctx) => {
     const hash = ctx.params.hash ?? '';
-    const found = await blobs.stat(hash);
+    const found = await blobs.stat(ctx.state.actor, project(ctx), hash);
     if (!found) throw new NotFoundError('blob', hash);
     const { size } = found;
     const etag = `"${hash}"`;
@@ -119,7 +121,7 @@ export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
       return;
     }
     const partial = range.kind === 'partial' ? range : undefined;
-    const content = await blobs.open(hash, partial);
+    const content = await blobs.open(ctx.state.actor, project(ctx), hash, partial);
     const start = partial?.start ?? 0;
     const end = partial?.end ?? size;
     if (partial) {
@@ -133,16 +135,16 @@ export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
     ctx.length = end - start;
   });
 
-  router.post('/v1/blobs/missing', async (ctx) => {
+  router.post('/v1/projects/:project/blobs/missing', async (ctx) => {
     discardUnreadBody(ctx.req, ctx.res, deps.discardLimits);
     const body = await readJsonBody(ctx.req, MAX_JSON_BODY_BYTES);
     const hashes = (body as { hashes?: unknown } | null)?.hashes;
     if (!Array.isArray(hashes)) throw new InvalidInputError('hashes', 'must be an array of blob hashes');
     // Each element is checked by the service, which rejects anything but a well-formed hash.
-    ctx.body = { missing: await blobs.missing(hashes as string[]) };
+    ctx.body = { missing: await blobs.missing(ctx.state.actor, project(ctx), hashes as string[]) };
   });
 
-  router.post('/v1/blobs/tar', async (ctx) => {
+  router.post('/v1/projects/:project/blobs/tar', async (ctx) => {
     discardUnreadBody(ctx.req, ctx.res, deps.discardLimits);
     const encoding = ctx.get('content-encoding');
     if (encoding && encoding.toLowerCase() !== 'identity')
@@ -151,7 +153,8 @@ export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
     const tooLarge = () => new HttpError(413, `a tar upload may hold at most ${maxBytes} bytes`);
     if ((declaredLength(ctx.req) ?? 0) > maxBytes) throw tooLarge();
 
-    const outcome = await storeTarUpload(blobs, limited(bodyChunks(ctx.req, metrics?.uploaded), maxBytes, tooLarge), {
+    const target = { putMany: blobs.putMany.bind(blobs, ctx.state.actor, project(ctx)), maxBlobBytes: blobs.maxBlobBytes };
+    const outcome = await storeTarUpload(target, limited(bodyChunks(ctx.req, metrics?.uploaded), maxBytes, tooLarge), {
       maxEntries: MAX_TAR_ENTRIES,
     });
     const { failure } = outcome;
@@ -171,20 +174,25 @@ export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
     ctx.body = { ...body, blobs: outcome.stored };
   });
 
-  router.post('/v1/blobs/fetch', async (ctx) => {
+  router.post('/v1/projects/:project/blobs/fetch', async (ctx) => {
     discardUnreadBody(ctx.req, ctx.res, deps.discardLimits);
     const body = await readJsonBody(ctx.req, MAX_JSON_BODY_BYTES);
     const hashes = (body as { hashes?: unknown } | null)?.hashes;
     if (!Array.isArray(hashes)) throw new InvalidInputError('hashes', 'must be an array of blob hashes');
     if (hashes.length > MAX_TAR_ENTRIES) throw new InvalidInputError('hashes', `at most ${MAX_TAR_ENTRIES} per request`);
     // All of them are checked up front: once the tar has started, a failure can only cut it.
-    const entries = await blobs.statAll(hashes as string[]);
+    const batch = await blobs.statAll(ctx.state.actor, project(ctx), hashes as string[]);
     ctx.status = 200;
     ctx.type = 'application/x-tar';
-    ctx.body = Readable.from(tarOfBlobs(blobs, entries, ctx.state.log, metrics?.downloaded), { objectMode: false });
+    ctx.body = Readable.from(tarOfBlobs(batch, ctx.state.log, metrics?.downloaded), { objectMode: false });
   });
 
   return router;
+}
+
+/** The project named in the route's path (checked by the service like any project name). */
+function project(ctx: { params: Record<string, string | undefined> }): string {
+  return ctx.params.project ?? '';
 }
 
 /** Passes `source` on, failing with `tooLarge()` once more than `maxBytes` went through. */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Middleware, ParameterizedContext } from 'koa';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import type { Actor } from '../../services/actor.ts';
+import { withoutCredentials } from './without-credentials.ts';
 import { errorBody, httpStatusOf, isExpectedError, isExposedHttpError } from './error-status.ts';
 
 /** What `requestContext` puts on `ctx.state` for the middleware and routes after it. */
@@ -10,6 +12,10 @@ export interface RequestState {
   requestId: string;
   /** The server's logger bound to this request (`reqId` on every line). */
   log: Logger;
+  /** Who is calling, set by the `authenticate` middleware; null without credentials. */
+  actor: Actor | null;
+  /** Why the request's bearer token was refused, until `refuseFailedAuthentication` answers 401. */
+  authFailure?: Error | undefined;
 }
 
 // Ids end up in log lines and response headers: a conservative charset keeps a client from
@@ -119,7 +125,15 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     'headers.cookie',
   ];
   return pino(
-    { level: options.level ?? 'info', redact: { paths, remove: true } },
+    {
+      level: options.level ?? 'info',
+      redact: { paths, remove: true },
+      // The redaction paths reach a fixed depth; an error may carry the request it failed on
+      // (headers, URL) deeper down. Every logged object is cleaned at any depth, its errors
+      // serialized on the way, so pino's own error serializer must not run again on them.
+      formatters: { log: (object) => withoutCredentials(object) as Record<string, unknown> },
+      serializers: { err: (value: unknown) => value },
+    },
     options.destination,
   );
 }

@@ -1,6 +1,6 @@
 import { pack as tarPack, type Pack } from 'tar-stream';
 import type { Logger } from 'pino';
-import type { BlobService } from '../../services/blob-service.ts';
+import type { BlobBatch } from '../../services/blob-service.ts';
 import { joinedChunks, sinkSettled, writeChunk } from '../../adapters/tar/tar-sink.ts';
 
 // Blobs have no modification time; a fixed one makes the same request give the same bytes.
@@ -18,13 +18,12 @@ const READ_ONLY = 0o444;
  * A consumer that stops early stops the reading.
  */
 export async function* tarOfBlobs(
-  blobs: BlobService,
-  entries: readonly { hash: string; size: number }[],
+  batch: BlobBatch,
   log: Logger,
   counted?: (byteLength: number) => void,
 ): AsyncGenerator<Uint8Array> {
   const pack = tarPack();
-  const writing = writeEntries(pack, blobs, entries, counted).catch((error: unknown) =>
+  const writing = writeEntries(pack, batch, counted).catch((error: unknown) =>
     pack.destroy(error instanceof Error ? error : new Error(String(error))),
   );
   try {
@@ -41,13 +40,12 @@ export async function* tarOfBlobs(
 
 async function writeEntries(
   pack: Pack,
-  blobs: BlobService,
-  entries: readonly { hash: string; size: number }[],
+  batch: BlobBatch,
   counted?: (byteLength: number) => void,
 ): Promise<void> {
-  for (const { hash, size } of entries) {
+  for (const { hash, size } of batch.entries) {
     if (pack.destroying) return;
-    const content = await blobs.open(hash);
+    const content = await batch.open(hash);
     const entry = pack.entry({ name: hash, size, type: 'file', mode: READ_ONLY, mtime: EPOCH });
     const settled = sinkSettled(entry);
     let held: Uint8Array | undefined;

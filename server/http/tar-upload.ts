@@ -2,8 +2,7 @@ import { extract as tarExtract, type Extract, type Header } from 'tar-stream';
 import { BlobTooLargeError, CoreError, InvalidInputError } from '../../core/errors.ts';
 import { parseBlobHash } from '../../core/ids.ts';
 import type { BlobSource } from '../../core/ports.ts';
-import type { BlobService } from '../../services/blob-service.ts';
-import type { BlobPutEntry, StoredBlob } from '../../services/put-many.ts';
+import type { BlobPutEntry, PutManyOutcome, StoredBlob } from '../../services/put-many.ts';
 import { feedSink } from '../../adapters/tar/tar-sink.ts';
 
 /** How a tar upload ended. */
@@ -35,18 +34,22 @@ const END_OF_ARCHIVE = 2 * BLOCK;
  * and whatever the blob store or catalog throws.
  */
 export async function storeTarUpload(
-  blobs: BlobService,
+  blobs: { putMany(entries: AsyncIterable<BlobPutEntry>): Promise<PutManyOutcome>; readonly maxBlobBytes: number },
   source: AsyncIterable<Uint8Array>,
   options: { maxEntries: number },
 ): Promise<TarUploadOutcome> {
   const extract = tarExtract();
+  // Listening starts now, before any byte is fed: the extractor hands each entry to whoever
+  // listens at that moment, and `putMany` may pull its first entry only later (after checking
+  // the caller's permission), so an iterator made then would miss entries and stall the upload.
+  const incoming = extract[Symbol.asyncIterator]();
   let fed = 0;
   let parseError: unknown;
   extract.on('error', (error) => (parseError ??= error));
   const feeding = feedSink(counted(source, (n) => (fed += n)), extract);
   const archive = { dataEnd: 0 };
 
-  const { stored, failure } = await blobs.putMany(entriesOf(extract, archive, options.maxEntries, blobs.maxBlobBytes));
+  const { stored, failure } = await blobs.putMany(entriesOf(incoming, archive, options.maxEntries, blobs.maxBlobBytes));
   const sourceError = await feeding;
   if (failure) return { stored, failure: explain(failure.error, sourceError, parseError) };
   if (fed - archive.dataEnd < END_OF_ARCHIVE)
@@ -54,18 +57,21 @@ export async function storeTarUpload(
   return { stored };
 }
 
+/** One entry of the extractor: its header, where it starts, and its content. */
+type TarEntrySource = Extract extends AsyncIterable<infer Entry> ? Entry : never;
+
 /**
  * The extractor's entries as blobs to put, each checked from its header first. Records in
  * `archive.dataEnd` where the last entry's (padded) content ends.
  */
 async function* entriesOf(
-  extract: Extract,
+  incoming: AsyncIterator<TarEntrySource>,
   archive: { dataEnd: number },
   maxEntries: number,
   maxBytes: number,
 ): AsyncGenerator<BlobPutEntry> {
   let seen = 0;
-  for await (const entry of extract) {
+  for await (const entry of { [Symbol.asyncIterator]: () => incoming }) {
     const hash = checkEntry(entry.header, seen++, maxEntries, maxBytes);
     archive.dataEnd = entry.offset + BLOCK + Math.ceil(entry.header.size / BLOCK) * BLOCK;
     yield { content: await contentOf(entry as AsyncIterable<Uint8Array>, entry.header.size), expectedHash: hash };

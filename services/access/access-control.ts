@@ -73,6 +73,18 @@ export class AccessControl {
     throw new ForbiddenError('admin', 'the instance');
   }
 
+  /**
+   * For what every member may see of a project (its name, their own role): any role, or an
+   * administrator.
+   * @throws UnauthenticatedError, ForbiddenError
+   */
+  async requireMember(actor: Actor | null, project: string, action: string): Promise<Actor> {
+    const signedIn = requireSignedIn(actor);
+    if (signedIn.scopes.has('read') && (signedIn.isAdmin || (await this.membershipOf(signedIn, project)))) return signedIn;
+    await this.deny(signedIn, action, project, `project ${project}`, 'membership');
+    throw new ForbiddenError('membership', `project ${project}`);
+  }
+
   /** Records a refusal decided elsewhere (e.g. a Pothos scope check). */
   async deny(actor: Actor, action: string, project: string | null, target: string, permission: string): Promise<void> {
     await this.deps.audit.record({ actor, action, project, target, inputs: { permission }, outcome: 'denied', errorCode: ForbiddenError.code });

@@ -38,7 +38,7 @@ async function sheaf(...argv: string[]): Promise<any> {
   const code = await run([...argv, '--server', server.url, '--json'], {
     stdout: sink((text) => (stdout += text)),
     stderr: sink((text) => (stderr += text)),
-    env: {},
+    env: { SHEAF_TOKEN: server.adminToken },
   });
   assert.is(code, 0, `sheaf ${argv.join(' ')}: ${stdout} ${stderr}`);
   return JSON.parse(stdout);
@@ -66,28 +66,28 @@ test('1,200 small files and one large one: three tar uploads and one PUT; export
   }
   await sheaf('dataset', 'create', 'many');
 
-  const tarsBefore = await requests('POST', '/v1/blobs/tar');
-  const putsBefore = await requests('PUT', '/v1/blobs');
+  const tarsBefore = await requests('POST', '/v1/projects/:project/blobs/tar');
+  const putsBefore = await requests('PUT', '/v1/projects/:project/blobs');
   const pushed = await sheaf('push', source, '--dataset', 'many', '-m', 'many small files');
   assert.is(pushed.added, files.size);
   const distinct = new Map([...files.values()].map((bytes) => [createHash('sha256').update(bytes).digest('hex'), bytes.byteLength]));
   assert.is(pushed.uploadedBytes, [...distinct.values()].reduce((a, b) => a + b, 0));
   const small = distinct.size - 1;
-  assert.is(await requests('POST', '/v1/blobs/tar'), tarsBefore + Math.ceil(small / BATCH_MAX_BLOBS));
-  assert.is(await requests('PUT', '/v1/blobs'), putsBefore + 1);
+  assert.is(await requests('POST', '/v1/projects/:project/blobs/tar'), tarsBefore + Math.ceil(small / BATCH_MAX_BLOBS));
+  assert.is(await requests('PUT', '/v1/projects/:project/blobs'), putsBefore + 1);
 
-  const fetchesBefore = await requests('POST', '/v1/blobs/fetch');
-  const getsBefore = await requests('GET', '/v1/blobs/:hash');
+  const fetchesBefore = await requests('POST', '/v1/projects/:project/blobs/fetch');
+  const getsBefore = await requests('GET', '/v1/projects/:project/blobs/:hash');
   const target = join(root, 'exported');
   const exported = await sheaf('export', 'many@main', target);
   assert.is(exported.items, files.size);
-  assert.is(await requests('POST', '/v1/blobs/fetch'), fetchesBefore + Math.ceil(small / BATCH_MAX_BLOBS));
-  assert.is(await requests('GET', '/v1/blobs/:hash'), getsBefore + 1);
+  assert.is(await requests('POST', '/v1/projects/:project/blobs/fetch'), fetchesBefore + Math.ceil(small / BATCH_MAX_BLOBS));
+  assert.is(await requests('GET', '/v1/projects/:project/blobs/:hash'), getsBefore + 1);
   for (const [path, bytes] of files) assert.ok((await readFile(join(target, path))).equals(bytes), `${path} differs`);
 });
 
 test('a file that changed since it was hashed fails the batch with FILE_CHANGED or BLOB_HASH_MISMATCH', async () => {
-  const client = new BlobClient(new ServerConnection(server.url, undefined));
+  const client = new BlobClient(new ServerConnection(server.url, server.adminToken), 'default');
   const bytes = randomBytes(2000);
   const path = join(root, 'changing.bin');
   await writeFile(path, bytes);

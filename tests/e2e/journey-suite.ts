@@ -67,7 +67,8 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
   let database: ScratchDatabase | undefined;
   let dirs = 0;
 
-  const sheaf = (...args: string[]): Promise<CliRun> => runCli([...args, '--server', server!.url, '--json']);
+  const sheaf = (...args: string[]): Promise<CliRun> =>
+    runCli([...args, '--server', server!.url, '--json'], { SHEAF_TOKEN: server!.bootstrapToken ?? '' });
   const newDir = () => join(root, `dir-${++dirs}`);
   async function pushTree(tree: Tree, dataset: string, branch: string, message: string): Promise<CliRun> {
     const dir = newDir();
@@ -86,7 +87,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
   async function gql(query: string, variables: Record<string, unknown> = {}): Promise<any> {
     const response = await fetch(`${server!.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server!.bootstrapToken}` },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { data: any; errors?: unknown };
@@ -94,9 +95,9 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
     return body.data;
   }
   async function missingBlobs(hashes: string[]): Promise<string[]> {
-    const response = await fetch(`${server!.url}/v1/blobs/missing`, {
+    const response = await fetch(`${server!.url}/v1/projects/default/blobs/missing`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server!.bootstrapToken}` },
       body: JSON.stringify({ hashes }),
     });
     return ((await response.json()) as { missing: string[] }).missing;
@@ -243,7 +244,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
     const error = failed(await sheaf('merge', 'cats', 'dev', '--into', 'main'), 'MERGE_CONFLICT');
     assert.equal(error.conflicts, [{ path: 'labels/1.txt', base: sha256(base), ours: sha256(ours), theirs: sha256(theirs) }]);
     assert.is((await head('cats')).id, before);
-    const human = await runCli(['merge', 'cats', 'dev', '--into', 'main', '--server', server!.url]);
+    const human = await runCli(['merge', 'cats', 'dev', '--into', 'main', '--server', server!.url], { SHEAF_TOKEN: server!.bootstrapToken ?? '' });
     assert.is(human.code, 1);
     assert.match(human.stderr, 'error MERGE_CONFLICT');
     assert.match(human.stderr, 'labels/1.txt');
@@ -360,7 +361,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
       expectedHead: current.id,
     });
     assert.is((await head('cats')).id, mine.commit);
-    const published = await gql(`{ snapshot(hash: "${mine.snapshot}") { ... on Snapshot { items(prefix: "f") { edges { node { path } } } itemCount } } }`);
+    const published = await gql(`{ snapshot(project: "default", hash: "${mine.snapshot}") { ... on Snapshot { items(prefix: "f") { edges { node { path } } } itemCount } } }`);
     assert.equal(published.snapshot.items.edges, [], 'foreign.txt was not swept into this push');
     assert.equal(await stagedPaths(), ['foreign.txt'], 'and it is still staged for its own writer');
     await gql(`mutation { unstageItems(project: "default", dataset: "cats", branch: "main", paths: ["foreign.txt"]) { __typename } }`);

@@ -35,11 +35,15 @@ test('serves on the given port and data dir, answers the CLI, and exits 0 on SIG
       assert.is(child.exitCode, null, `serve exited: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const printed = JSON.parse(stdout.split('\n')[0]!) as { url: string; dataDir: string; database: string };
+    const printed = JSON.parse(stdout.split('\n')[0]!) as { url: string; dataDir: string; database: string; bootstrapToken: string | null };
     assert.equal([printed.dataDir, printed.database], [dataDir, 'pglite']);
     assert.match(printed.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(printed.bootstrapToken ?? '', /^shf_/, 'a fresh instance hands out its administrator token once');
 
-    const created = await runCli(['dataset', 'create', 'cats', '--json'], { SHEAF_URL: printed.url });
+    // Safe by default: nothing is done without a credential.
+    const anonymous = await runCli(['dataset', 'create', 'cats', '--json'], { SHEAF_URL: printed.url });
+    assert.is(anonymous.json?.error?.code, 'UNAUTHENTICATED', anonymous.stdout.toString());
+    const created = await runCli(['dataset', 'create', 'cats', '--json'], { SHEAF_URL: printed.url, SHEAF_TOKEN: printed.bootstrapToken! });
     assert.is(created.code, 0, created.stderr);
 
     const exited = once(child, 'exit');

@@ -71,7 +71,7 @@ test('stage, commit, read items, snapshot totals, staged view of a branch', asyn
   assert.equal(ds.item.annotations, { label: 'cat' });
   await api.gql(COMMIT, { dataset: 'cats', branch: 'main', message: 'drop 2' });
 
-  const snap = await api.gql(`query($h: String!) { snapshot(hash: $h) { __typename ... on Snapshot { itemCount items(prefix: "txt/") { edges { node { path } } } } } }`, {
+  const snap = await api.gql(`query($h: String!) { snapshot(project: "default", hash: $h) { __typename ... on Snapshot { itemCount items(prefix: "txt/") { edges { node { path } } } } } }`, {
     h: commit.snapshot.hash,
   });
   assert.is(snap.data.snapshot.itemCount, 3, 'time travel: the old snapshot still has 3 items');
@@ -87,9 +87,9 @@ test('bad item input is rejected whole with a typed error', async () => {
   assert.is(malformed.data.stageItems.code, 'INVALID_HASH');
   const staged = await api.gql(`{ dataset(project: "default", name: "cats") { ... on Dataset { branch(name: "main") { staged { edges { node { path } } } } } } }`);
   assert.equal(staged.data.dataset.branch.staged.edges, [], 'nothing was staged');
-  const hash = await api.gql(`{ snapshot(hash: "abc") { __typename ... on Error { code } } }`);
+  const hash = await api.gql(`{ snapshot(project: "default", hash: "abc") { __typename ... on Error { code } } }`);
   assert.equal(hash.data.snapshot, { __typename: 'InvalidInputError', code: 'INVALID_HASH' });
-  const missing = await api.gql(`{ snapshot(hash: "${'e'.repeat(64)}") { __typename ... on Error { code } } }`);
+  const missing = await api.gql(`{ snapshot(project: "default", hash: "${'e'.repeat(64)}") { __typename ... on Error { code } } }`);
   assert.equal(missing.data.snapshot, { __typename: 'NotFoundError', code: 'NOT_FOUND' });
 });
 

@@ -40,7 +40,7 @@ test('limit defaults', () => {
     {
       rateLimitPerMinute: 1200,
       loginAttemptsPerMinute: 10,
-      maxQueryCost: 5000,
+      maxQueryCost: 50_000,
       maxAliases: 30,
       maxQueryTokens: 5000,
       sessionTtlHours: 12,

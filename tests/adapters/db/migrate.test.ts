@@ -18,7 +18,7 @@ for (const kind of databaseKinds) {
       `.execute(database.db);
       assert.equal(
         tables.rows.map((row) => row.table_name),
-        ['blobs', 'branches', 'commits', 'datasets', 'projects', 'staging', 'tags', 'tree_nodes'],
+        ['api_tokens', 'audit_head', 'audit_log', 'blobs', 'branches', 'commits', 'datasets', 'memberships', 'project_blobs', 'project_commits', 'projects', 'sessions', 'staging', 'tags', 'tree_nodes', 'users'],
       );
     } finally {
       await database.close();

@@ -25,14 +25,14 @@ export async function* randomChunks(total: number, seen?: Buffer[]): AsyncGenera
 export const asBody = (body: unknown) => body as NonNullable<RequestInit['body']>;
 export const HALF_DUPLEX = { duplex: 'half' } as RequestInit;
 
-/** `PUT /v1/blobs`; an async iterable body is streamed without a Content-Length. */
+/** `PUT /v1/projects/files/blobs`; an async iterable body is streamed without a Content-Length. */
 export function put(
   server: BlobServer,
   body: Uint8Array | AsyncIterable<Uint8Array> | string,
   headers: Record<string, string> = {},
   signal?: AbortSignal,
 ) {
-  return fetch(`${server.url}/v1/blobs`, {
+  return fetch(`${server.url}/v1/projects/files/blobs`, {
     method: 'PUT',
     signal,
     headers,
@@ -41,7 +41,7 @@ export function put(
   });
 }
 
-export const blobUrl = (server: BlobServer, hash: string) => `${server.url}/v1/blobs/${hash}`;
+export const blobUrl = (server: BlobServer, hash: string) => `${server.url}/v1/projects/files/blobs/${hash}`;
 
 export async function putOk(server: BlobServer, bytes: Buffer): Promise<string> {
   const res = await put(server, bytes);

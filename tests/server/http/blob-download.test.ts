@@ -21,7 +21,7 @@ test('a streamed multi-megabyte upload downloads byte for byte, with caching hea
   assert.is(res.status, 201);
   const hash = sha256(original);
   assert.equal(await res.json(), { hash, size: original.byteLength, created: true });
-  assert.is(res.headers.get('location'), `/v1/blobs/${hash}`);
+  assert.is(res.headers.get('location'), `/v1/projects/files/blobs/${hash}`);
 
   const got = await fetch(blobUrl(server, hash));
   assert.is(got.status, 200);

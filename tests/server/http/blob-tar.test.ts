@@ -138,9 +138,9 @@ test('an entry over the size limit: 413 from its header, before its bytes are re
 });
 
 test('a tar upload declaring more than 64 × maxBlobBytes is refused before it is read', async () => {
-  const head = `POST /v1/blobs/tar HTTP/1.1\r\nHost: x\r\nContent-Length: ${64 * MiB + 1}\r\n\r\n`;
+  const head = `POST /v1/projects/files/blobs/tar HTTP/1.1\r\nHost: x\r\nContent-Length: ${64 * MiB + 1}\r\n\r\n`;
   assert.equal(await rawExchange(server, [head], 1), ['HTTP/1.1 413']);
-  const encoded = await fetch(`${server.url}/v1/blobs/tar`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body: Buffer.alloc(1024) });
+  const encoded = await fetch(`${server.url}/v1/projects/files/blobs/tar`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body: Buffer.alloc(1024) });
   assert.is(encoded.status, 415);
 });
 

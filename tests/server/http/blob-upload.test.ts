@@ -138,17 +138,17 @@ test('a client streaming far past the limit still gets its 413', async () => {
 
 test('after refusing a body, the server reads the rest so the connection serves the next request', async () => {
   const body = randomBytes(MiB + 300_000);
-  const head = `HEAD /v1/blobs/${UNKNOWN} HTTP/1.1\r\nHost: test\r\n\r\n`;
+  const head = `HEAD /v1/projects/files/blobs/${UNKNOWN} HTTP/1.1\r\nHost: test\r\n\r\n`;
   const declared = await rawExchange(
     server,
-    [`PUT /v1/blobs HTTP/1.1\r\nHost: test\r\nContent-Length: ${body.byteLength}\r\n\r\n`, body, head],
+    [`PUT /v1/projects/files/blobs HTTP/1.1\r\nHost: test\r\nContent-Length: ${body.byteLength}\r\n\r\n`, body, head],
     2,
   );
   assert.equal(declared, ['HTTP/1.1 413', 'HTTP/1.1 404']);
   const chunked = await rawExchange(
     server,
     [
-      `PUT /v1/blobs HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n${body.byteLength.toString(16)}\r\n`,
+      `PUT /v1/projects/files/blobs HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n${body.byteLength.toString(16)}\r\n`,
       body,
       '\r\n0\r\n\r\n',
       head,
@@ -163,7 +163,7 @@ test('a body far past what the server reads after refusing gets its 413 before t
   const framed = Buffer.concat([Buffer.from(`${chunk.byteLength.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
   const statuses = await rawExchange(
     server,
-    [`PUT /v1/blobs HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n`, ...Array.from({ length: 512 }, () => framed)],
+    [`PUT /v1/projects/files/blobs HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n`, ...Array.from({ length: 512 }, () => framed)],
     2,
   );
   assert.equal(statuses, ['HTTP/1.1 413']);
@@ -224,12 +224,12 @@ test('a Content-Encoding is refused with 415', async () => {
   assert.is(await errorCode(res), 'UNSUPPORTED_MEDIA_TYPE');
 });
 
-test('POST /v1/blobs/missing lists the hashes the server lacks, in order', async () => {
+test('POST /v1/projects/files/blobs/missing lists the hashes the server lacks, in order', async () => {
   const a = await putOk(server, randomBytes(10));
   const b = await putOk(server, randomBytes(11));
   const c = 'cd'.repeat(32);
   const ask = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}/v1/blobs/missing`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(`${server.url}/v1/projects/files/blobs/missing`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   const res = await ask(JSON.stringify({ hashes: [UNKNOWN, a, c, b, UNKNOWN] }));
   assert.is(res.status, 200);
@@ -253,7 +253,7 @@ test('POST /v1/blobs/missing lists the hashes the server lacks, in order', async
   const declared = await ask(huge);
   assert.is(declared.status, 413);
   assert.is(await errorCode(declared), 'PAYLOAD_TOO_LARGE');
-  const streamed = await fetch(`${server.url}/v1/blobs/missing`, {
+  const streamed = await fetch(`${server.url}/v1/projects/files/blobs/missing`, {
     method: 'POST',
     body: asBody(
       (async function* () {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -8,6 +9,13 @@ import type { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { FsBlobStore } from '../../../adapters/blob/fs-blob-store.ts';
+import { KyselyAccessStore } from '../../../adapters/db/kysely-access-store.ts';
+import { KyselyAuditStore } from '../../../adapters/db/kysely-audit-store.ts';
+import { KyselyMembershipStore } from '../../../adapters/db/kysely-membership-store.ts';
+import { parseProjectName } from '../../../core/ids.ts';
+import { AccessControl } from '../../../services/access/access-control.ts';
+import { SCOPES, type Actor } from '../../../services/actor.ts';
+import { AuditLog } from '../../../services/audit/audit-log.ts';
 import type { BlobHash } from '../../../core/ids.ts';
 import { blobRoutes } from '../../../server/http/blob-routes.ts';
 import { createMetrics, type Metrics } from '../../../server/http/metrics.ts';
@@ -74,6 +82,18 @@ export async function serve(app: Koa<RequestState>): Promise<Served> {
   };
 }
 
+/** The project the blob server's routes serve: `/v1/projects/files/blobs`. */
+export const BLOB_PROJECT = 'files';
+
+/** Creates `project` with a user who owns it; returns that user as a token-authenticated actor. */
+export async function ownerOfProject(database: TestDatabase, project: string): Promise<Actor> {
+  const created = await database.store.refs.createProject(parseProjectName(project));
+  const userId = randomUUID();
+  await database.db.insertInto('users').values({ id: userId, name: `owner-of-${project}` }).execute();
+  await database.db.insertInto('memberships').values({ project_id: created.id, user_id: userId, role: 'owner' }).execute();
+  return { userId, name: `owner-of-${project}`, isAdmin: false, credential: { kind: 'token', id: `test-${project}` }, scopes: new Set(SCOPES) };
+}
+
 /** The composition the blob tests need: a koa app over an fs blob store and a PGlite catalog. */
 export interface BlobServer extends Served {
   readonly blobs: BlobService;
@@ -94,16 +114,27 @@ export async function startBlobServer(
   const dir = await mkdtemp(join(tmpdir(), 'sheaf-http-'));
   const database = await openTestDatabase('pglite');
   const store = new FsBlobStore({ root: join(dir, 'blobs') });
+  const audit = new AuditLog({ store: new KyselyAuditStore(database.db) });
+  const access = new AccessControl({ memberships: new KyselyMembershipStore(database.db), audit });
   const blobs = new BlobService({
     blobs: store,
     catalog: database.store.blobs,
     maxBlobBytes: options.maxBlobBytes ?? MiB,
+    access,
+    audit,
+    grants: new KyselyAccessStore(database.db),
   });
+  const owner = await ownerOfProject(database, BLOB_PROJECT);
   const log = capturingLogger();
   const metrics = createMetrics();
   const app = new Koa<RequestState>();
   app.use(metrics.middleware);
   app.use(requestContext(log.logger));
+  // Authentication has its own tests: here every request is the project's owner.
+  app.use((ctx, next) => {
+    ctx.state.actor = owner;
+    return next();
+  });
   for (const router of [blobRoutes({ blobs, metrics: metrics.blobTraffic }), metrics.router, ...(options.extra ?? [])])
     app.use(router.routes()).use(router.allowedMethods());
   const served = await serve(app);

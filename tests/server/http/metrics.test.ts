@@ -35,11 +35,11 @@ async function scrape(): Promise<string> {
 
 test('request durations are labelled by route pattern, method and status', async () => {
   const bytes = randomBytes(4096);
-  const put = await fetch(`${server.url}/v1/blobs`, { method: 'PUT', body: bytes });
+  const put = await fetch(`${server.url}/v1/projects/files/blobs`, { method: 'PUT', body: bytes });
   const { hash } = (await put.json()) as { hash: string };
-  const got = await fetch(`${server.url}/v1/blobs/${hash}`);
+  const got = await fetch(`${server.url}/v1/projects/files/blobs/${hash}`);
   await got.arrayBuffer();
-  const missing = await fetch(`${server.url}/v1/blobs/${'ab'.repeat(32)}`, { method: 'HEAD' });
+  const missing = await fetch(`${server.url}/v1/projects/files/blobs/${'ab'.repeat(32)}`, { method: 'HEAD' });
   assert.is(missing.status, 404);
   await (await fetch(`${server.url}/no/such/path/${hash}`)).text();
 
@@ -48,12 +48,12 @@ test('request durations are labelled by route pattern, method and status', async
     return sample(scraped, 'http_request_duration_seconds_count', { route: 'unmatched' }) ? scraped : undefined;
   }, 'the last request in the histogram');
   assert.match(text, /# TYPE http_request_duration_seconds histogram/);
-  assert.is(sample(text, 'http_request_duration_seconds_count', { method: 'PUT', route: '/v1/blobs', status: '201' }), 1);
-  assert.is(sample(text, 'http_request_duration_seconds_count', { method: 'GET', route: '/v1/blobs/:hash', status: '200' }), 1);
-  assert.is(sample(text, 'http_request_duration_seconds_count', { method: 'HEAD', route: '/v1/blobs/:hash', status: '404' }), 1);
+  assert.is(sample(text, 'http_request_duration_seconds_count', { method: 'PUT', route: '/v1/projects/:project/blobs', status: '201' }), 1);
+  assert.is(sample(text, 'http_request_duration_seconds_count', { method: 'GET', route: '/v1/projects/:project/blobs/:hash', status: '200' }), 1);
+  assert.is(sample(text, 'http_request_duration_seconds_count', { method: 'HEAD', route: '/v1/projects/:project/blobs/:hash', status: '404' }), 1);
   assert.is(sample(text, 'http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status: '404' }), 1);
   assert.ok(
-    (sample(text, 'http_request_duration_seconds_bucket', { method: 'GET', route: '/v1/blobs/:hash', status: '200', le: '+Inf' }) ?? 0) >= 1,
+    (sample(text, 'http_request_duration_seconds_bucket', { method: 'GET', route: '/v1/projects/:project/blobs/:hash', status: '200', le: '+Inf' }) ?? 0) >= 1,
   );
   assert.not.ok(text.includes(hash), 'no raw path, hence no hash, in any label');
 });
@@ -64,10 +64,10 @@ test('blob bytes moved are counted', async () => {
   const downloadedBefore = sample(before, 'sheaf_blob_bytes_downloaded_total') ?? 0;
 
   const bytes = randomBytes(10_000);
-  const put = await fetch(`${server.url}/v1/blobs`, { method: 'PUT', body: bytes });
+  const put = await fetch(`${server.url}/v1/projects/files/blobs`, { method: 'PUT', body: bytes });
   const { hash } = (await put.json()) as { hash: string };
-  await (await fetch(`${server.url}/v1/blobs/${hash}`)).arrayBuffer();
-  await (await fetch(`${server.url}/v1/blobs/${hash}`, { headers: { range: 'bytes=0-99' } })).arrayBuffer();
+  await (await fetch(`${server.url}/v1/projects/files/blobs/${hash}`)).arrayBuffer();
+  await (await fetch(`${server.url}/v1/projects/files/blobs/${hash}`, { headers: { range: 'bytes=0-99' } })).arrayBuffer();
 
   const after = await scrape();
   assert.is(sample(after, 'sheaf_blob_bytes_uploaded_total'), uploadedBefore + 10_000);

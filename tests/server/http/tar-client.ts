@@ -40,14 +40,14 @@ export async function entriesOf(tar: Uint8Array): Promise<{ name: string; type: 
   return out;
 }
 
-/** `POST /v1/blobs/tar` with `body`. */
+/** `POST /v1/projects/files/blobs/tar` with `body`. */
 export function postTar(server: BlobServer, body: Uint8Array): Promise<Response> {
-  return fetch(`${server.url}/v1/blobs/tar`, { method: 'POST', headers: { 'content-type': 'application/x-tar' }, body: Buffer.from(body) });
+  return fetch(`${server.url}/v1/projects/files/blobs/tar`, { method: 'POST', headers: { 'content-type': 'application/x-tar' }, body: Buffer.from(body) });
 }
 
-/** `POST /v1/blobs/fetch` with a JSON body (a string is sent as is). */
+/** `POST /v1/projects/files/blobs/fetch` with a JSON body (a string is sent as is). */
 export function postFetch(server: BlobServer, body: unknown): Promise<Response> {
-  return fetch(`${server.url}/v1/blobs/fetch`, {
+  return fetch(`${server.url}/v1/projects/files/blobs/fetch`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
