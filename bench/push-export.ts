@@ -29,8 +29,10 @@ export async function benchPushExport(options: { large: boolean; workDir: string
     );
   }
   const server = await startServer(loadConfig({}, { port: 0, dataDir: join(work, 'server'), logLevel: 'silent' }));
+  // The CLI acts as the administrator the first start created.
+  const env = { ...process.env, SHEAF_TOKEN: server.bootstrapToken ?? '' };
   const sheaf = (...args: string[]) =>
-    run(process.execPath, [sheafBin, ...args, '--server', server.url, '--json'], { maxBuffer: 64 * 1024 * 1024 });
+    run(process.execPath, [sheafBin, ...args, '--server', server.url, '--json'], { maxBuffer: 64 * 1024 * 1024, env });
   try {
     const results: BenchResult[] = [];
     await sheaf('dataset', 'create', 'bench');

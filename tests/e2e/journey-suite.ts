@@ -336,7 +336,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
   });
 
   test('a push that loses the race to another commit fails with REF_CONFLICT, publishes nothing, leaves no private branch', async () => {
-    const graphql = new GraphqlClient(new ServerConnection(server!.url, undefined));
+    const graphql = new GraphqlClient(new ServerConnection(server!.url, server!.bootstrapToken ?? undefined));
     const current = await head('cats');
     const changes = [{ path: 'stale.txt', blob: sha256(mainTree.get('README.md')!) }, { path: 'labels/2.txt', delete: true as const }];
     const error = await rejection(stageAndCommit(graphql, BRANCH, changes, { message: 'stale', expectedHead: first.commit }));
@@ -348,7 +348,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
   });
 
   test('two pushes from the same head: exactly one lands, and neither sweeps in changes others staged', async () => {
-    const graphql = new GraphqlClient(new ServerConnection(server!.url, undefined));
+    const graphql = new GraphqlClient(new ServerConnection(server!.url, server!.bootstrapToken ?? undefined));
     const readme = sha256(mainTree.get('README.md')!);
     const foreign = async () => {
       const data = await gql(`mutation { stageItems(project: "default", dataset: "cats", branch: "main", changes: [{ path: "foreign.txt", blob: "${readme}" }]) { __typename } }`);
@@ -356,7 +356,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
     };
     const current = await head('cats');
     // Another writer stages on the shared branch in the instant before our commit.
-    const mine = await stageAndCommit(new InterleavingClient(server!.url, 'commit(', foreign), BRANCH, [{ path: 'mine.txt', blob: readme }], {
+    const mine = await stageAndCommit(new InterleavingClient(server!.url, server!.bootstrapToken ?? '', 'commit(', foreign), BRANCH, [{ path: 'mine.txt', blob: readme }], {
       message: 'mine',
       expectedHead: current.id,
     });
@@ -430,10 +430,11 @@ class InterleavingClient extends GraphqlClient {
   private done = false;
   constructor(
     url: string,
+    token: string,
     private readonly marker: string,
     private readonly interleave: () => Promise<void>,
   ) {
-    super(new ServerConnection(url, undefined));
+    super(new ServerConnection(url, token));
   }
 
   override async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {

@@ -99,8 +99,11 @@ test('errors in nested fields keep their code; unexpected ones would be masked',
   assert.match(result.errors![0]!.message, /no-such-branch/);
   const backwards = await api.gql(`{ projects(last: 2) { edges { node { name } } } }`);
   assert.is(backwards.errors?.[0]?.extensions?.code, 'INVALID_INPUT');
+  const overPage = await api.gql(`{ projects(first: 1000) { edges { node { name } } } }`);
+  assert.is(overPage.errors?.[0]?.extensions?.code, 'INVALID_INPUT');
+  // Far past a page, the cost limit refuses the query before it runs.
   const huge = await api.gql(`{ projects(first: 100000) { edges { node { name } } } }`);
-  assert.is(huge.errors?.[0]?.extensions?.code, 'INVALID_INPUT');
+  assert.is(huge.errors?.[0]?.extensions?.code, 'QUERY_TOO_COSTLY');
 });
 
 test('log pages through history with Relay cursors; parents load', async () => {
