@@ -18,7 +18,7 @@ export class KyselyAuditStore implements AuditStore {
       const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
       const chained = { ...draft, seq: head.seq + 1, prevHash: head.hash };
       const entry: AuditEntry = { ...chained, hash: auditEntryHash(chained) };
-      await trx.insertInto('audit_log').values(toRow(entry)).execute();
+      await trx.insertInto('audit_log').values(auditRowOf(entry)).execute();
       await trx.updateTable('audit_head').set({ seq: entry.seq, hash: entry.hash }).where('id', '=', 1).execute();
       return entry;
     });
@@ -58,7 +58,8 @@ export class KyselyAuditStore implements AuditStore {
   }
 }
 
-function toRow(entry: AuditEntry): AuditLogTable {
+/** The `audit_log` row of an entry. */
+export function auditRowOf(entry: AuditEntry): AuditLogTable {
   return {
     seq: entry.seq,
     at: entry.at,

@@ -1,7 +1,8 @@
 import type { JsonObject, JsonValue } from '../../core/canonical-json.ts';
 import type { Actor } from '../actor.ts';
 import type { AuditRecorder } from '../audit/audit-event.ts';
-import { errorCodeOf, type AccessControl, type AccessRequest } from './access-control.ts';
+import { audited } from '../audit/audited.ts';
+import type { AccessControl, AccessRequest } from './access-control.ts';
 
 /** Instance administration (users, projects): needs an administrator, see AccessControl.requireAdmin. */
 export interface AdminRequest {
@@ -19,10 +20,10 @@ export interface MutationRecord {
 }
 
 /**
- * Runs a project mutation the way every service does: authorize (a refusal is audited and
- * thrown), do the work, then append the outcome — ok with its result, or failed with the
- * error's code — to the audit log. The entry is written after the work, so the log holds
- * what happened, not what was intended.
+ * Runs a mutation the way every service does: authorize (a refusal is audited and thrown),
+ * then do the work and append its outcome to the audit log (see `audited`: ok with its
+ * result, or failed with the error's code). The entry is written after the work, so the log
+ * holds what happened, not what was intended.
  */
 export async function guardedMutation<T>(
   deps: { access: AccessControl; audit: AuditRecorder },
@@ -30,17 +31,9 @@ export async function guardedMutation<T>(
   request: AccessRequest | AdminRequest,
   record: MutationRecord,
   work: (actor: Actor) => Promise<T>,
-  resultOf: (value: T) => JsonValue = () => null,
+  resultOf?: (value: T) => JsonValue,
 ): Promise<T> {
   const allowed = 'permission' in request ? await deps.access.require(actor, request) : await deps.access.requireAdmin(actor, request.action);
   const event = { actor: allowed, action: request.action, project: request.project, target: record.target, inputs: record.inputs };
-  let value: T;
-  try {
-    value = await work(allowed);
-  } catch (error) {
-    await deps.audit.record({ ...event, outcome: 'failed', errorCode: errorCodeOf(error) });
-    throw error;
-  }
-  await deps.audit.record({ ...event, outcome: 'ok', result: resultOf(value) });
-  return value;
+  return audited(deps.audit, event, () => work(allowed), resultOf);
 }

@@ -4,7 +4,7 @@ import { SCOPES, type Actor, type Credential } from '../actor.ts';
 import type { AuditRecorder } from '../audit/audit-event.ts';
 import { anonymousActor } from './anonymous-actor.ts';
 import { parseApiToken } from './api-token.ts';
-import { clip } from './audited.ts';
+import { clip } from '../audit/audited.ts';
 import type { IdentityStore, User, UserRecord } from './identity-store.ts';
 import { verifyPassword } from './passwords.ts';
 import { hashSecret, hashesEqual, isSecret } from './secret-hash.ts';

@@ -7,7 +7,7 @@ import type { AccessControl } from '../access/access-control.ts';
 import { SCOPES, systemActor, type Actor, type Credential, type Scope } from '../actor.ts';
 import type { AuditRecorder } from '../audit/audit-event.ts';
 import { isApiTokenId, newApiToken, parseExpiry, parseScopes, parseTokenName } from './api-token.ts';
-import { audited, clip } from './audited.ts';
+import { audited, clip } from '../audit/audited.ts';
 import { Authentication, type Authenticated, type SessionView, type SignedIn } from './authentication.ts';
 import type { ApiTokenInfo, IdentityStore, ProjectMember, User, UserMembership, UserRecord } from './identity-store.ts';
 import { parseAssignments, parseRole } from './member-input.ts';

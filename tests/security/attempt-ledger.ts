@@ -1,3 +1,7 @@
+// A stack frame, SQL, or a server path in an error message would tell an attacker how the
+// server is built.
+const LEAKS = [/\bat [\w.<>]+ \(/, /node_modules|\/work\/|\.ts:\d+/, /\b(select|insert|update|delete)\b[^"]*\b(from|into|set|where)\b/i, /syntax error at or near/i];
+
 /** One attempt of the security suite: what it tried, the refusal expected, what came back. */
 interface Attempt {
   readonly what: string;
@@ -12,6 +16,13 @@ interface Attempt {
  */
 export class AttemptLedger {
   private readonly attempts: Attempt[] = [];
+  private readonly leaks: string[] = [];
+
+  /** Checks an answer the client saw for what must never reach it: stack frames, SQL, file paths. */
+  checkAnswer(what: string, body: string): void {
+    const leak = LEAKS.find((pattern) => pattern.test(body));
+    if (leak) this.leaks.push(`${what}: the answer shows ${leak} (${body.slice(0, 200)})`);
+  }
 
   /** Records an attempt that should have ended with `expected` (an error code or HTTP status). */
   expect(what: string, expected: string, actual: string, detail?: string): void {
@@ -22,6 +33,6 @@ export class AttemptLedger {
     const wrong = this.attempts
       .filter((a) => a.actual !== a.expected)
       .map((a) => `${a.what}: expected ${a.expected}, got ${a.actual}${a.detail ? ` (${a.detail.slice(0, 200)})` : ''}`);
-    return { attempted: this.attempts.length, refused: this.attempts.length - wrong.length, wrong };
+    return { attempted: this.attempts.length, refused: this.attempts.length - wrong.length, wrong: [...wrong, ...this.leaks] };
   }
 }

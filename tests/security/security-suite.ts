@@ -43,12 +43,14 @@ export function securitySuite(kind: 'pglite' | 'postgres') {
   async function refusedGql(what: string, who: keyof typeof tokens | null, code: string, query: string, variables: Record<string, unknown> = {}) {
     const body = await api.gql(query, variables, { token: who === null ? null : tokens[who] });
     ledger.expect(what, code, codeOf(body));
+    ledger.checkAnswer(what, JSON.stringify(body));
   }
   async function refusedHttp(what: string, who: keyof typeof tokens | null, status: number, path: string, init: RequestInit = {}) {
     const headers = { ...(init.headers as Record<string, string>), ...(who === null ? {} : { authorization: `Bearer ${tokens[who]}` }) };
     const response = await fetch(`${api.url}${path}`, { ...init, headers });
     const text = await response.text();
     ledger.expect(what, String(status), String(response.status), text);
+    ledger.checkAnswer(what, text);
     return text;
   }
 
@@ -251,6 +253,22 @@ export function securitySuite(kind: 'pglite' | 'postgres') {
     const costly = `{ project(name: "alpha") { ... on Project { datasets(first: 500) { edges { node { branches(first: 500) { edges { node { staged(first: 500) { edges { node { path } } } } } } } } } } } }`;
     await refusedGql('query costlier than the limit', 'owner', 'QUERY_TOO_COSTLY', costly);
     assert.equal(await fingerprint(), before);
+  });
+
+  test('each credential has its own request budget; over it, 429 with Retry-After', async () => {
+    const limited = await startTestServer({ rateLimitPerMinute: 5, databaseUrl: undefined });
+    try {
+      const query = (token: string | null) => limited.gql(`{ projects { edges { node { name } } } }`, {}, { token });
+      for (let i = 0; i < 5; i++) assert.not.ok((await query(limited.adminToken)).errors);
+      const over = await fetch(`${limited.url}/graphql`, { ...jsonPost({ query: '{ projects { edges { node { name } } } }' }), headers: { 'content-type': 'application/json', ...limited.headers() } });
+      ledger.expect('sixth request in a minute with a budget of five', '429', String(over.status));
+      assert.ok(Number(over.headers.get('retry-after')) > 0);
+      ledger.expect('over budget: RATE_LIMITED', 'RATE_LIMITED', ((await over.json()) as { error: { code: string } }).error.code);
+      // Requests without a credential are counted by client address, apart from the token's.
+      ledger.expect('anonymous requests have a budget of their own', 'UNAUTHENTICATED', codeOf(await query(null)));
+    } finally {
+      await limited.close();
+    }
   });
 
   test('refusals are in the audit log, and the chain verifies', async () => {

@@ -3,12 +3,12 @@ import type { Kysely } from 'kysely';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Database } from '../../../adapters/db/database.ts';
-import { KyselyAuditStore } from '../../../adapters/db/kysely-audit-store.ts';
+import { auditRowOf, KyselyAuditStore } from '../../../adapters/db/kysely-audit-store.ts';
+import { KyselyMembershipStore } from '../../../adapters/db/kysely-membership-store.ts';
 import { canonicalJson, type JsonObject } from '../../../core/canonical-json.ts';
 import { CoreError, ForbiddenError, InvalidInputError, UnauthenticatedError } from '../../../core/errors.ts';
 import type { ProjectName } from '../../../core/ids.ts';
 import { AccessControl } from '../../../services/access/access-control.ts';
-import type { MembershipReader } from '../../../services/access/membership.ts';
 import type { Role } from '../../../services/access/roles.ts';
 import type { Actor, Scope } from '../../../services/actor.ts';
 import { GENESIS_HASH, type AuditEntry } from '../../../services/audit/audit-entry.ts';
@@ -35,21 +35,6 @@ function actorOf(userId: string, name: string, options: { isAdmin?: boolean; sco
   return { userId, name, isAdmin: options.isAdmin ?? false, credential: { kind: 'token', id: `t-${name}` }, scopes: new Set(options.scopes ?? ['read', 'write']) };
 }
 
-// The real reader lives with the identity adapters; this one reads the same tables.
-function membershipReader(db: Kysely<Database>): MembershipReader {
-  return {
-    async find(userId, project) {
-      const row = await db
-        .selectFrom('memberships')
-        .innerJoin('projects', 'projects.id', 'memberships.project_id')
-        .select(['role', 'branches'])
-        .where('user_id', '=', userId)
-        .where('projects.name', '=', project)
-        .executeTakeFirst();
-      return row ? { role: row.role as Role, branches: row.branches } : null;
-    },
-  };
-}
 
 type ActorName = 'owner' | 'auditor' | 'viewer' | 'outsider' | 'admin';
 
@@ -89,7 +74,7 @@ async function freshFixture(shared: { database: TestDatabase; actors: Record<Act
   let tick = 0;
   const store = new KyselyAuditStore(db);
   const log = new AuditLog({ store, clock: () => new Date(START + 1000 * tick++) });
-  log.useAccessControl(new AccessControl({ memberships: membershipReader(db), audit: log }));
+  log.useAccessControl(new AccessControl({ memberships: new KyselyMembershipStore(db), audit: log }));
   const { actors } = shared;
   return {
     db,
@@ -184,7 +169,7 @@ for (const kind of databaseKinds) {
       const head = await store.head();
       const restore = async () => {
         await db.deleteFrom('audit_log').execute();
-        await db.insertInto('audit_log').values(sound.map(toRow)).execute();
+        await db.insertInto('audit_log').values(sound.map(auditRowOf)).execute();
         await db.updateTable('audit_head').set(head).execute();
       };
       const expectProblem = async (firstBadSeq: number, problem: string) => {
@@ -217,7 +202,7 @@ for (const kind of databaseKinds) {
       await expectProblem(20, 'the head names entry 20 but the log ends at 19');
 
       const beyond = { ...entry(20), seq: 21, prevHash: entry(20).hash };
-      await db.insertInto('audit_log').values(toRow({ ...beyond, hash: auditEntryHash(beyond) })).execute();
+      await db.insertInto('audit_log').values(auditRowOf({ ...beyond, hash: auditEntryHash(beyond) })).execute();
       await expectProblem(21, 'entry 21 lies past the head');
 
       await db.updateTable('audit_head').set({ hash: 'ee'.repeat(32) }).execute();
@@ -391,21 +376,3 @@ for (const kind of databaseKinds) {
   test.run();
 }
 
-function toRow(entry: AuditEntry) {
-  return {
-    seq: entry.seq,
-    at: entry.at,
-    actor_id: entry.actorId,
-    actor_name: entry.actorName,
-    credential: entry.credential,
-    action: entry.action,
-    project: entry.project,
-    target: entry.target,
-    inputs: entry.inputs,
-    outcome: entry.outcome,
-    error_code: entry.errorCode,
-    result: entry.result,
-    prev_hash: entry.prevHash,
-    hash: entry.hash,
-  };
-}

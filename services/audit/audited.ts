@@ -1,7 +1,7 @@
 import type { JsonValue } from '../../core/canonical-json.ts';
 import { ForbiddenError } from '../../core/errors.ts';
 import { errorCodeOf } from '../access/access-control.ts';
-import type { AuditEvent, AuditRecorder } from '../audit/audit-event.ts';
+import type { AuditEvent, AuditRecorder } from './audit-event.ts';
 
 /** An audit event before its outcome is known. */
 export type PendingAuditEvent = Omit<AuditEvent, 'outcome' | 'errorCode' | 'result'>;

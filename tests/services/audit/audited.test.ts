@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { ForbiddenError, NotFoundError } from '../../../core/errors.ts';
 import { systemActor } from '../../../services/actor.ts';
 import type { AuditEvent } from '../../../services/audit/audit-event.ts';
-import { audited } from '../../../services/identity/audited.ts';
+import { audited } from '../../../services/audit/audited.ts';
 
 const test = suite('audited');
 
