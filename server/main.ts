@@ -19,7 +19,6 @@ import { schema } from '../schema/index.ts';
 import { BlobService } from '../services/blob-service.ts';
 import { DatasetService } from '../services/dataset-service.ts';
 import { AccessControl } from '../services/access/access-control.ts';
-import { systemActor } from '../services/actor.ts';
 import { AuditLog } from '../services/audit/audit-log.ts';
 import { BOOTSTRAP_USER, IdentityService } from '../services/identity/identity-service.ts';
 import { StorageStats } from '../services/storage-stats.ts';
@@ -92,14 +91,17 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     }),
     stats: new StorageStats({ engine, access }),
   };
-  await services.datasets.createProject(systemActor('start'), DEFAULT_PROJECT).catch((error: unknown) => {
-    if (!(error instanceof AlreadyExistsError)) throw error;
-  });
-  // An empty instance gets an administrator and a token for it, printed once: there is no
-  // default password to forget to change.
+  // An empty instance gets an administrator and a token for it, printed once (there is no
+  // default password to forget to change), and the default project, owned by that administrator.
   const bootstrapToken = await identity.bootstrap();
-  if (bootstrapToken !== null)
+  if (bootstrapToken !== null) {
     logger.warn({ user: BOOTSTRAP_USER }, 'first start: created the administrator; its API token is handed to the process that started the server, once');
+    const admin = (await identity.authenticate({ bearer: bootstrapToken }))!.actor;
+    await services.datasets.createProject(admin, DEFAULT_PROJECT).catch((error: unknown) => {
+      // An instance from before access control already has it; bootstrap made the administrator its owner.
+      if (!(error instanceof AlreadyExistsError)) throw error;
+    });
+  }
 
   const metrics = createMetrics();
   const app = new Koa();
