@@ -19,7 +19,7 @@ import type { ResolvedRef } from '../core/versioning/resolve-ref.ts';
 import type { ItemChangeInput } from '../core/versioning/staged-changes.ts';
 import type { Versioning } from '../core/versioning/versioning.ts';
 import { requireSignedIn, type AccessControl } from './access/access-control.ts';
-import { guardedMutation, type AdminRequest, type MutationRecord } from './access/guarded-mutation.ts';
+import { guardedMutation, type AdminRequest } from './access/guarded-mutation.ts';
 import type { ProjectGrants } from './access/project-grants.ts';
 import type { Permission } from './access/roles.ts';
 import type { Actor } from './actor.ts';
@@ -98,9 +98,8 @@ export class DatasetService {
   }
 
   createDataset(actor: Actor | null, at: DatasetAddress) {
-    return this.mutate(actor, at, 'dataset.create', 'data.write', undefined, { target: at.dataset, inputs: {} }, (who) =>
-      this.engine.createDataset(address(at), who.name),
-    (r) => ({ commit: r.commit.id }));
+    const op = { at, action: 'dataset.create', permission: 'data.write', inputs: {}, result: commitOf } as const;
+    return this.mutate(actor, op, (who) => this.engine.createDataset(address(at), who.name));
   }
 
   /**
@@ -111,10 +110,11 @@ export class DatasetService {
   cloneDataset(actor: Actor | null, source: DatasetAddress, ref: string, target: DatasetAddress) {
     if (source.project !== target.project)
       throw new InvalidInputError('target', 'clones stay in their project; to copy across projects, export and push');
-    return this.mutate(actor, target, 'dataset.clone', 'data.write', undefined, { target: target.dataset, inputs: { source: source.dataset, ref } }, async (who) => {
+    const op = { at: target, action: 'dataset.clone', permission: 'data.write', inputs: { source: source.dataset, ref }, result: commitOf } as const;
+    return this.mutate(actor, op, async (who) => {
       await this.requireRef(who, source, ref);
       return this.engine.cloneDataset({ ref: address(source), at: ref }, address(target), who.name);
-    }, (r) => ({ commit: r.commit.id, snapshot: r.commit.snapshot }));
+    });
   }
 
   async getDataset(actor: Actor | null, at: DatasetAddress): Promise<Dataset> {
@@ -128,25 +128,26 @@ export class DatasetService {
   }
 
   createBranch(actor: Actor | null, at: DatasetAddress, name: string, from: string): Promise<Branch> {
-    return this.mutate(actor, at, 'branch.create', 'data.write', undefined, { target: `${at.dataset}@${name}`, inputs: { from } }, async (who) => {
+    const op = { at, action: 'branch.create', permission: 'data.write', target: `${at.dataset}@${name}`, inputs: { from }, result: headOf } as const;
+    return this.mutate(actor, op, async (who) => {
       await this.requireRef(who, at, from);
       return this.engine.createBranch(address(at), parseBranchName(name), from, who.name);
-    }, (b) => ({ head: b.head }));
+    });
   }
 
   /** Moves a branch forward to `to` if it still points at `expectedHead` (see Versioning.fastForward). */
   fastForward(actor: Actor | null, at: DatasetAddress, name: string, to: string, expectedHead: string): Promise<Branch> {
-    return this.mutate(actor, at, 'branch.fast-forward', 'data.write', undefined, { target: `${at.dataset}@${name}`, inputs: { to, expectedHead } }, async () => {
+    const op = { at, action: 'branch.fast-forward', permission: 'data.write', target: `${at.dataset}@${name}`, inputs: { to, expectedHead }, result: headOf } as const;
+    return this.mutate(actor, op, async () => {
       const commit = parseCommitId(to, 'to');
       if (!(await this.deps.grants.hasCommit(at.project, commit))) throw new NotFoundError('commit', commit);
       return this.engine.fastForward(address(at), parseBranchName(name), commit, parseCommitId(expectedHead, 'expected head'));
-    }, (b) => ({ head: b.head }));
+    });
   }
 
   async deleteBranch(actor: Actor | null, at: DatasetAddress, name: string): Promise<void> {
-    await this.mutate(actor, at, 'branch.delete', 'data.write', undefined, { target: `${at.dataset}@${name}`, inputs: {} }, () =>
-      this.engine.deleteBranch(address(at), parseBranchName(name)),
-    );
+    const op = { at, action: 'branch.delete', permission: 'data.write', target: `${at.dataset}@${name}`, inputs: {} } as const;
+    await this.mutate(actor, op, () => this.engine.deleteBranch(address(at), parseBranchName(name)));
   }
 
   async getBranch(actor: Actor | null, at: DatasetAddress, name: string): Promise<Branch> {
@@ -160,10 +161,11 @@ export class DatasetService {
   }
 
   createTag(actor: Actor | null, at: DatasetAddress, name: string, ref: string): Promise<Tag> {
-    return this.mutate(actor, at, 'tag.create', 'data.write', undefined, { target: `${at.dataset}@${name}`, inputs: { ref } }, async (who) => {
+    const op = { at, action: 'tag.create', permission: 'data.write', target: `${at.dataset}@${name}`, inputs: { ref }, result: (t: Tag) => ({ commit: t.commit }) } as const;
+    return this.mutate(actor, op, async (who) => {
       await this.requireRef(who, at, ref);
       return this.engine.createTag(address(at), parseTagName(name), ref, who.name);
-    }, (t) => ({ commit: t.commit }));
+    });
   }
 
   async listTags(actor: Actor | null, at: DatasetAddress, page: Page): Promise<Tag[]> {
@@ -179,13 +181,13 @@ export class DatasetService {
 
   /** Stages puts of blobs uploaded to the project, and deletions. @throws NotFoundError('blob') for a blob the project does not hold */
   async stage(actor: Actor | null, at: DatasetAddress, branch: string, changes: readonly ItemChangeInput[]): Promise<number> {
-    const record = { target: `${at.dataset}@${branch}`, inputs: { changes: digestOf(asJson(changes)) } };
-    return this.mutate(actor, at, 'items.stage', 'data.write', branch, record, async () => {
+    const op = { at, branch, action: 'items.stage', permission: 'data.write', inputs: { changes: digestOf(asJson(changes)) }, result: countOf } as const;
+    return this.mutate(actor, op, async () => {
       const blobs = changes.flatMap((c) => ('blob' in c && typeof c.blob === 'string' && isSha256(c.blob) ? [c.blob] : []));
       const [missing] = await this.deps.grants.missingBlobs(at.project, blobs);
       if (missing !== undefined) throw new NotFoundError('blob', missing);
       return this.engine.stage(address(at), parseBranchName(branch), changes);
-    }, (count) => ({ count }));
+    });
   }
 
   /**
@@ -194,8 +196,8 @@ export class DatasetService {
    * @throws NotFoundError('item') for a path that is not on the branch
    */
   async annotate(actor: Actor | null, at: DatasetAddress, branch: string, edits: readonly AnnotationEdit[]): Promise<number> {
-    const record = { target: `${at.dataset}@${branch}`, inputs: { edits: digestOf(asJson(edits)) } };
-    return this.mutate(actor, at, 'items.annotate', 'label.write', branch, record, async () => {
+    const op = { at, branch, action: 'items.annotate', permission: 'label.write', inputs: { edits: digestOf(asJson(edits)) }, result: countOf } as const;
+    return this.mutate(actor, op, async () => {
       const ref = address(at);
       const name = parseBranchName(branch);
       const changes: ItemChangeInput[] = [];
@@ -204,14 +206,12 @@ export class DatasetService {
         changes.push({ path: item.path, blob: item.blob, meta: item.meta, annotations: edit.annotations });
       }
       return this.engine.stage(ref, name, changes);
-    }, (count) => ({ count }));
+    });
   }
 
   unstage(actor: Actor | null, at: DatasetAddress, branch: string, paths: readonly string[]): Promise<number> {
-    const record = { target: `${at.dataset}@${branch}`, inputs: { paths: digestOf(paths) } };
-    return this.mutate(actor, at, 'items.unstage', 'data.write', branch, record, () =>
-      this.engine.unstage(address(at), parseBranchName(branch), paths.map(parseItemPath)),
-    (count) => ({ count }));
+    const op = { at, branch, action: 'items.unstage', permission: 'data.write', inputs: { paths: digestOf(paths) }, result: countOf } as const;
+    return this.mutate(actor, op, () => this.engine.unstage(address(at), parseBranchName(branch), paths.map(parseItemPath)));
   }
 
   async listStaged(actor: Actor | null, at: DatasetAddress, branch: string, page: Page & { prefix?: string | undefined }): Promise<StagedChange[]> {
@@ -226,15 +226,22 @@ export class DatasetService {
     branch: string,
     input: { message: string; expectedHead?: string | undefined; meta?: JsonObject | undefined },
   ): Promise<{ commit: Commit; created: boolean }> {
-    const record = { target: `${at.dataset}@${branch}`, inputs: { message: input.message, expectedHead: input.expectedHead ?? null } };
-    return this.mutate(actor, at, 'branch.commit', 'label.write', branch, record, (who) =>
+    const op = {
+      at,
+      branch,
+      action: 'branch.commit',
+      permission: 'label.write',
+      inputs: { message: input.message, expectedHead: input.expectedHead ?? null },
+      result: (r: { commit: Commit; created: boolean }) => ({ commit: r.commit.id, snapshot: r.commit.snapshot, created: r.created }),
+    } as const;
+    return this.mutate(actor, op, (who) =>
       this.engine.commit(address(at), parseBranchName(branch), {
         author: who.name,
         message: input.message,
         meta: input.meta,
         expectedHead: input.expectedHead === undefined ? undefined : parseCommitId(input.expectedHead, 'expected head'),
       }),
-    (r) => ({ commit: r.commit.id, snapshot: r.commit.snapshot, created: r.created }));
+    );
   }
 
   async log(actor: Actor | null, at: DatasetAddress, ref: string, page: Page) {
@@ -317,8 +324,15 @@ export class DatasetService {
   }
 
   merge(actor: Actor | null, at: DatasetAddress, input: { from: string; into: string; strategy?: string | undefined; message?: string | undefined }) {
-    const record = { target: `${at.dataset}@${input.into}`, inputs: { from: input.from, strategy: input.strategy ?? 'fail' } };
-    return this.mutate(actor, at, 'branch.merge', 'data.write', undefined, record, (who) => {
+    const op = {
+      at,
+      action: 'branch.merge',
+      permission: 'data.write',
+      target: `${at.dataset}@${input.into}`,
+      inputs: { from: input.from, strategy: input.strategy ?? 'fail' },
+      result: (r: { commit: Commit; created: boolean }) => ({ commit: r.commit.id, created: r.created }),
+    } as const;
+    return this.mutate(actor, op, (who) => {
       const strategy = (input.strategy ?? 'fail') as MergeStrategy;
       if (!STRATEGIES.includes(strategy)) throw new InvalidInputError('strategy', `must be one of ${STRATEGIES.join(', ')}`);
       return this.engine.merge(address(at), parseBranchName(input.from), parseBranchName(input.into), {
@@ -326,7 +340,7 @@ export class DatasetService {
         strategy,
         message: input.message,
       });
-    }, (r) => ({ commit: r.commit.id, created: r.created }));
+    });
   }
 
   private require(actor: Actor | null, at: DatasetAddress, permission: Permission, action: string, branch?: string): Promise<Actor> {
@@ -353,20 +367,33 @@ export class DatasetService {
     return snapshot;
   }
 
-  private mutate<T>(
-    actor: Actor | null,
-    at: DatasetAddress,
-    action: string,
-    permission: Permission,
-    branch: string | undefined,
-    record: MutationRecord,
-    work: (actor: Actor) => Promise<T>,
-    resultOf?: (value: T) => JsonValue,
-  ): Promise<T> {
-    const request = { project: at.project, permission, dataset: at.dataset, branch, action };
-    return guardedMutation(this.deps, actor, request, record, work, resultOf);
+  /**
+   * A guarded, audited mutation of a dataset (see `guardedMutation`); the audit entry's target
+   * is `op.target`, else `dataset@branch`, else the dataset.
+   */
+  private mutate<T>(actor: Actor | null, op: DatasetMutation<T>, work: (actor: Actor) => Promise<T>): Promise<T> {
+    const request = { project: op.at.project, permission: op.permission, dataset: op.at.dataset, branch: op.branch, action: op.action };
+    const target = op.target ?? (op.branch === undefined ? op.at.dataset : `${op.at.dataset}@${op.branch}`);
+    return guardedMutation(this.deps, actor, request, { target, inputs: op.inputs }, work, op.result);
   }
+
 }
+
+/** What `DatasetService.mutate` needs to know of a mutation. */
+interface DatasetMutation<T> {
+  readonly at: DatasetAddress;
+  readonly action: string;
+  readonly permission: Permission;
+  /** The branch acted on, for permissions that labelers hold per branch. */
+  readonly branch?: string | undefined;
+  readonly target?: string | undefined;
+  readonly inputs: JsonObject;
+  readonly result?: ((value: T) => JsonValue) | undefined;
+}
+
+const headOf = (branch: Branch): JsonValue => ({ head: branch.head });
+const commitOf = (made: { commit: Commit }): JsonValue => ({ commit: made.commit.id, snapshot: made.commit.snapshot });
+const countOf = (count: number): JsonValue => ({ count });
 
 function address(at: DatasetAddress) {
   return { project: parseProjectName(at.project), dataset: parseDatasetName(at.dataset) };
