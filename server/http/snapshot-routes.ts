@@ -1,0 +1,161 @@
+import { Router } from '@koa/router';
+import { packFiles } from '../../adapters/tar/pack-files.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import type { BlobService } from '../../services/blob-service.ts';
+import type { LineageService } from '../../services/lineage/lineage-service.ts';
+import type { ProvisionService } from '../../services/provision/provision-service.ts';
+import { parseByteRange } from './byte-range.ts';
+import { jsonLines } from './json-lines.ts';
+import type { BlobTrafficMetrics } from './metrics.ts';
+import { queryParams } from './query-params.ts';
+import type { RequestState } from './request-context.ts';
+import { readJsonBody } from './request-body.ts';
+import { heldBack, streamedBody } from './streamed-body.ts';
+
+export interface SnapshotRoutesDeps {
+  readonly provision: ProvisionService;
+  readonly blobs: BlobService;
+  readonly lineage: LineageService;
+  /** Counts the bytes moved; `createMetrics().blobTraffic`. */
+  readonly metrics?: BlobTrafficMetrics | undefined;
+}
+
+const SELECTION = ['prefix', 'filter', 'shard'] as const;
+const LAYOUTS = ['plain', 'webdataset'] as const;
+// A file's URL names a snapshot by hash and a path in it: its content can never change. Private:
+// shared caches must not hand one reader's authorized response to another.
+const IMMUTABLE = 'private, max-age=31536000, immutable';
+const MAX_READS_BODY = 64 * 1024;
+
+/**
+ * Provisioning a snapshot of a project to a training machine, by hash (docs/provisioning.md).
+ * Every route needs `project.read` (403) and a snapshot the project holds (another project's
+ * hash is 404); every read is recorded as a lineage `read` edge before the first byte.
+ * Selections (`prefix`, `filter`, `shard=i/n`) and unknown query parameters are checked before
+ * anything is sent (400). Mount behind `requestContext` and `authenticate`.
+ *
+ * - `GET /v1/projects/:project/snapshots/:hash/tar[?prefix&filter&shard&layout&classes]`: an
+ *   `application/x-tar` stream. `layout=plain` (default): one entry per item at its path, in
+ *   path order, mode 0444, mtime 0, owner 0 — the same bytes for the same hash and options.
+ *   `layout=webdataset`: samples grouped by key with `.json` and `.cls` members
+ *   (services/provision/webdataset-layout.ts); `classes=a,b,…` numbers class names for `.cls`.
+ * - `GET …/snapshots/:hash/manifest[?prefix&filter&shard&via=export]`: JSON Lines
+ *   (`application/jsonl`), one `{path, blob, size, meta, annotations}` per selected item in
+ *   path order. `via=export` records the read as an export (the CLI's).
+ * - `GET|HEAD …/snapshots/:hash/files/<path>`: an item's bytes, read in place: `ETag` (the blob
+ *   hash), immutable caching, a single `Range` gives 206, an unsatisfiable one 416,
+ *   `If-None-Match` 304. 404 for a path not in the snapshot. Always
+ *   `application/octet-stream`: serving stored bytes as HTML on the API's origin would let an
+ *   uploaded page run as the signed-in user. File reads are recorded at most once a minute per
+ *   reader and snapshot.
+ * - `POST …/snapshots/:hash/reads` with `{"via": "export", prefix?, filter?, shard?}`: records
+ *   a read the client made from blobs it fetched itself (an incremental export); 201 `{id}`.
+ */
+export function snapshotRoutes(deps: SnapshotRoutesDeps): Router<RequestState> {
+  const { provision, blobs, metrics } = deps;
+  const router = new Router<RequestState>();
+
+  router.get('/v1/projects/:project/snapshots/:hash/tar', async (ctx) => {
+    const params = queryParams(ctx.query, [...SELECTION, 'layout', 'classes']);
+    const layout = params.layout ?? 'plain';
+    if (!(LAYOUTS as readonly string[]).includes(layout)) throw new InvalidInputError('layout', `must be one of ${LAYOUTS.join(', ')}`);
+    const via = layout === 'webdataset' ? 'webdataset' : 'tar';
+    const read = await provision.read(ctx.state.actor, project(ctx), hash(ctx), { ...params, via, record: ctx.method !== 'HEAD' });
+    ctx.status = 200;
+    ctx.type = 'application/x-tar';
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Content-Disposition', `attachment; filename="${read.snapshot}${params.shard ? `-${params.shard.replace('/', '-of-')}` : ''}.tar"`);
+    if (ctx.method === 'HEAD') return;
+    ctx.body = streamedBody(packFiles(read.entries(), metrics?.downloaded), ctx.state.log, 'snapshot tar');
+  });
+
+  router.get('/v1/projects/:project/snapshots/:hash/manifest', async (ctx) => {
+    const params = queryParams(ctx.query, [...SELECTION, 'via']);
+    const via = params.via ?? 'manifest';
+    if (via !== 'manifest' && via !== 'export') throw new InvalidInputError('via', 'must be manifest or export');
+    const read = await provision.read(ctx.state.actor, project(ctx), hash(ctx), { ...params, via, record: ctx.method !== 'HEAD' });
+    ctx.status = 200;
+    ctx.type = 'application/jsonl';
+    ctx.set('Cache-Control', 'no-store');
+    if (ctx.method === 'HEAD') return;
+    const lines = (async function* () {
+      for await (const { path, blob, size, meta, annotations } of read.items()) yield { path, blob, size, meta, annotations };
+    })();
+    ctx.body = streamedBody(jsonLines(lines), ctx.state.log, 'snapshot manifest');
+  });
+
+  // @koa/router answers HEAD with the GET route; the handler stops before opening the blob.
+  router.get('/v1/projects/:project/snapshots/:hash/files/{*path}', async (ctx) => {
+    const item = await provision.file(ctx.state.actor, project(ctx), hash(ctx), ctx.params.path ?? '', { record: ctx.method === 'GET' });
+    const { size } = item;
+    const etag = `"${item.blob}"`;
+    ctx.set('ETag', etag);
+    ctx.set('Cache-Control', IMMUTABLE);
+    ctx.set('Accept-Ranges', 'bytes');
+    ctx.set('X-Sheaf-Blob', item.blob);
+    if (matchesAnyTag(ctx.get('if-none-match'), etag)) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.type = 'application/octet-stream';
+    if (ctx.method === 'HEAD') {
+      ctx.status = 200;
+      ctx.length = size;
+      return;
+    }
+    const ifRange = ctx.get('if-range');
+    // A Range guarded by If-Range applies only to the representation it names (RFC 9110 §13.1.5).
+    const range = ifRange && ifRange !== etag ? { kind: 'whole' as const } : parseByteRange(ctx.get('range'), size);
+    if (range.kind === 'unsatisfiable') {
+      ctx.status = 416;
+      ctx.set('Content-Range', `bytes */${size}`);
+      ctx.body = { error: { code: 'RANGE_NOT_SATISFIABLE', message: `the file has ${size} bytes` } };
+      return;
+    }
+    const partial = range.kind === 'partial' ? range : undefined;
+    const content = await blobs.open(ctx.state.actor, project(ctx), item.blob, partial);
+    const start = partial?.start ?? 0;
+    const end = partial?.end ?? size;
+    ctx.status = partial ? 206 : 200;
+    if (partial) ctx.set('Content-Range', `bytes ${start}-${end - 1}/${size}`);
+    ctx.body = streamedBody(heldBack(content, metrics?.downloaded), ctx.state.log, 'file download');
+    ctx.length = end - start;
+  });
+
+  router.post('/v1/projects/:project/snapshots/:hash/reads', async (ctx) => {
+    const body = (await readJsonBody(ctx.req, MAX_READS_BODY)) as Record<string, unknown> | null;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInputError('body', 'must be a JSON object');
+    const { via, prefix, filter, shard, ...rest } = body;
+    const [unknown] = Object.keys(rest);
+    if (unknown !== undefined) throw new InvalidInputError('body', `unknown field ${JSON.stringify(unknown.slice(0, 40))}`);
+    // The server records its own reads; a client declares only what it assembled itself.
+    if (via !== 'export') throw new InvalidInputError('via', 'must be "export"');
+    const how = { via: 'export' as const, prefix: optionalString(prefix, 'prefix'), filter: optionalString(filter, 'filter'), shard: optionalString(shard, 'shard') };
+    const edge = await deps.lineage.recordRead(ctx.state.actor, project(ctx), hash(ctx), how);
+    ctx.status = 201;
+    ctx.body = { id: edge?.id ?? null };
+  });
+
+  return router;
+}
+
+function project(ctx: { params: Record<string, string | undefined> }): string {
+  return ctx.params.project ?? '';
+}
+
+function hash(ctx: { params: Record<string, string | undefined> }): string {
+  return ctx.params.hash ?? '';
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new InvalidInputError(field, 'must be a string');
+  return value;
+}
+
+/** Whether an `If-None-Match` list names `etag`; weak comparison, as RFC 9110 §13.1.2 asks. */
+function matchesAnyTag(header: string, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}

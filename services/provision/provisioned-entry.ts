@@ -1,0 +1,16 @@
+/**
+ * One file of a provisioned snapshot, as a layout lays it out (an item's blob, or a member
+ * the layout generates, like a WebDataset sample's `.json`): its name in the archive, its size,
+ * and how to read its bytes. Readers of blobs verify them against their hash as they go, and
+ * fail at the end of a blob whose bytes changed.
+ */
+export interface ProvisionedEntry {
+  readonly name: string;
+  readonly size: number;
+  open(): Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>;
+}
+
+/** An entry whose bytes are already in memory. */
+export function bytesEntry(name: string, bytes: Uint8Array): ProvisionedEntry {
+  return { name, size: bytes.byteLength, open: async () => [bytes] };
+}
