@@ -17,6 +17,11 @@ export interface OpenDatabaseOptions {
 export interface OpenedDatabase {
   readonly db: Kysely<Database>;
   readonly dialect: 'postgres' | 'pglite';
+  /**
+   * The embedded instance (PGlite only), for the rare SQL kysely cannot send: scripts of
+   * several statements, as the job queue's schema and maintenance use.
+   */
+  readonly pglite?: PGlite | undefined;
   /** Ends every connection (or shuts PGlite down, flushing it to `dataDir`). */
   close(): Promise<void>;
 }
@@ -77,6 +82,7 @@ async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> 
   return {
     db,
     dialect: 'pglite',
+    pglite,
     async close() {
       await db.destroy();
       // Kysely only closes an instance it has used; close it ourselves if no query ran.

@@ -1,0 +1,3 @@
+import { jobServiceSuite } from './job-service-suite.ts';
+
+jobServiceSuite('pglite').run();
