@@ -5,6 +5,8 @@ import type { BlobCatalog, BlobSource, BlobStore } from '../core/ports.ts';
 export interface BlobPutEntry {
   readonly content: BlobSource;
   readonly expectedHash?: string | undefined;
+  /** Recorded in the catalog for a blob new to it (e.g. application/json); absent means unknown. */
+  readonly mediaType?: string | null | undefined;
 }
 
 /** What the store recorded for one blob. */
@@ -49,12 +51,14 @@ export async function putMany(
   entries: AsyncIterable<BlobPutEntry>,
 ): Promise<PutManyOutcome> {
   const results: (StoredBlob | undefined)[] = [];
+  const mediaTypes: (string | null)[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
     for await (const entry of entries) {
       if (failure) break;
       const index = results.push(undefined) - 1;
+      mediaTypes[index] = entry.mediaType ?? null;
       const expectedHash = entry.expectedHash === undefined ? undefined : parseBlobHash(entry.expectedHash, 'expected hash');
       let consumed = () => {};
       const read = new Promise<void>((resolve) => (consumed = resolve));
@@ -75,9 +79,10 @@ export async function putMany(
   await Promise.all(inFlight);
 
   const stored = results.filter((r): r is StoredBlob => r !== undefined);
+  const rows = results.flatMap((r, index) => (r === undefined ? [] : [{ hash: r.hash, size: r.size, mediaType: mediaTypes[index] ?? null }]));
   try {
     // Recorded after the bytes are safe: a blob in the catalog is always readable.
-    if (stored.length > 0) await deps.catalog.record(stored.map(({ hash, size }) => ({ hash, size, mediaType: null })));
+    if (rows.length > 0) await deps.catalog.record(rows);
   } catch (error) {
     return { stored: [], failure: { error } };
   }
