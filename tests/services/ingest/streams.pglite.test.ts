@@ -1,0 +1,3 @@
+import { streamsSuite } from './streams-suite.ts';
+
+streamsSuite('pglite').run();
