@@ -12,6 +12,7 @@ import { projectCreateCommand, projectListCommand } from './project.ts';
 import { mergeCommand } from './merge.ts';
 import { pushCommand } from './push.ts';
 import { serveCommand } from './serve.ts';
+import { streamCreateCommand, streamDeleteCommand, streamListCommand, streamPauseCommand, streamResumeCommand, streamShowCommand } from './stream.ts';
 import { tagCommand } from './tag.ts';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token.ts';
 import { userCreateCommand, userListCommand, userPasswdCommand, whoamiCommand } from './user.ts';
@@ -30,6 +31,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   mergeCommand,
   exportCommand,
   catCommand,
+  streamCreateCommand,
+  streamListCommand,
+  streamShowCommand,
+  streamPauseCommand,
+  streamResumeCommand,
+  streamDeleteCommand,
   whoamiCommand,
   projectCreateCommand,
   projectListCommand,
