@@ -12,6 +12,7 @@ import {
   type SnapshotHash,
 } from '../core/ids.ts';
 import { parseItemPath } from '../core/item-path.ts';
+import { EMPTY_SNAPSHOT } from '../core/prolly/node-codec.ts';
 import type { Branch, Commit, Dataset, Item, Project, StagedChange, Tag } from '../core/model.ts';
 import type { ItemChange } from '../core/prolly/diff-trees.ts';
 import type { MergeStrategy } from '../core/versioning/merge-branches.ts';
@@ -242,6 +243,43 @@ export class DatasetService {
         expectedHead: input.expectedHead === undefined ? undefined : parseCommitId(input.expectedHead, 'expected head'),
       }),
     );
+  }
+
+  /**
+   * Commits derived data onto a branch: the snapshot made by applying `changes` to `base` (the
+   * empty snapshot, or one the project holds), with the branch head as parent; see
+   * Versioning.commitDerived. Puts may name only blobs the project holds.
+   * @throws ForbiddenError, NotFoundError('snapshot' | 'blob' | 'branch'), InvalidInputError, RefConflictError
+   */
+  commitDerived(
+    actor: Actor | null,
+    at: DatasetAddress,
+    branch: string,
+    base: string,
+    changes: readonly ItemChangeInput[],
+    input: { message: string; meta?: JsonObject | undefined; expectedHead?: string | undefined },
+  ): Promise<{ commit: Commit; created: boolean }> {
+    const op = {
+      at,
+      branch,
+      action: 'branch.commit-derived',
+      permission: 'data.write',
+      inputs: { base, changes: digestOf(asJson(changes)), message: input.message },
+      result: (r: { commit: Commit; created: boolean }) => ({ commit: r.commit.id, snapshot: r.commit.snapshot, created: r.created }),
+    } as const;
+    return this.mutate(actor, op, async (who) => {
+      const snapshot = parseSnapshotHash(base, 'base');
+      if (snapshot !== EMPTY_SNAPSHOT && !(await this.deps.grants.hasSnapshot(at.project, snapshot))) throw new NotFoundError('snapshot', snapshot);
+      const blobs = changes.flatMap((c) => ('blob' in c && typeof c.blob === 'string' && isSha256(c.blob) ? [c.blob] : []));
+      const [missing] = await this.deps.grants.missingBlobs(at.project, blobs);
+      if (missing !== undefined) throw new NotFoundError('blob', missing);
+      return this.engine.commitDerived(address(at), parseBranchName(branch), snapshot, changes, {
+        author: who.name,
+        message: input.message,
+        meta: input.meta,
+        expectedHead: input.expectedHead === undefined ? undefined : parseCommitId(input.expectedHead, 'expected head'),
+      });
+    });
   }
 
   async log(actor: Actor | null, at: DatasetAddress, ref: string, page: Page) {

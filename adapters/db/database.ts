@@ -22,6 +22,12 @@ export interface Database {
   project_commits: ProjectCommitsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  lineage_edges: LineageEdgesTable;
+  streams: StreamsTable;
+  stream_messages: StreamMessagesTable;
+  stream_dead_letters: StreamDeadLettersTable;
+  transform_runs: TransformRunsTable;
+  transform_item_memo: TransformItemMemoTable;
 }
 
 /** A timestamp the database fills in on insert (`default now()`) and nobody updates. */
@@ -175,4 +181,89 @@ export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+}
+
+export interface LineageEdgesTable {
+  id: string;
+  /** Identity column: the database numbers edges as they are recorded. */
+  seq: Generated<number>;
+  project_id: string;
+  kind: string;
+  source: string;
+  target: string | null;
+  actor_id: string | null;
+  actor_name: string;
+  credential: string;
+  at: CreatedAt;
+  /** Canonical JSON. */
+  details: string;
+}
+
+export interface StreamsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  /** Canonical JSON of the stream's configuration. */
+  config: string;
+  status: 'active' | 'paused' | 'error';
+  error: string | null;
+  client_id: string;
+  /** Null once the creating user is deleted. */
+  created_by: string | null;
+  created_at: CreatedAt;
+  next_seq: ColumnType<number, number | undefined, number>;
+  messages: ColumnType<number, number | undefined, number>;
+  staged: ColumnType<number, number | undefined, number>;
+  dropped: ColumnType<number, number | undefined, number>;
+  duplicates: ColumnType<number, number | undefined, number>;
+  dead_letters: ColumnType<number, number | undefined, number>;
+  last_commit: string | null;
+  last_commit_at: Date | null;
+}
+
+export interface StreamMessagesTable {
+  stream_id: string;
+  /** sha256 of the message's topic, properties and payload. */
+  key: string;
+  state: 'pending' | 'staged' | 'dropped' | 'dead';
+  path: string | null;
+  received_at: Date;
+  staged_at: Date | null;
+  committed: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface StreamDeadLettersTable {
+  stream_id: string;
+  /** Identity column: dead letters in arrival order. */
+  seq: Generated<number>;
+  received_at: Date;
+  topic: string;
+  reason: string;
+  payload_sha256: string;
+  payload_size: number;
+  head_hex: string;
+}
+
+export interface TransformRunsTable {
+  project_id: string;
+  transform: string;
+  version: string;
+  params_hash: string;
+  /** Canonical JSON. */
+  params: string;
+  input_snapshot: string;
+  output_snapshot: string;
+  /** Canonical JSON list of `{ path, reason }`. */
+  rejected: string;
+  created_at: CreatedAt;
+}
+
+export interface TransformItemMemoTable {
+  project_id: string;
+  transform: string;
+  version: string;
+  params_hash: string;
+  input_key: string;
+  /** Canonical JSON: `{ outputs: [...] }` or `{ rejected: reason }`. */
+  outcome: string;
 }

@@ -50,6 +50,8 @@ export interface TransformOutput {
 /** An input the transform cannot use (a corrupt image): reported, and left out of the output. */
 export interface TransformRejection {
   readonly rejected: string;
+  /** Which input, for dataset transforms (an item transform's rejection is of its one input). */
+  readonly path?: string | undefined;
 }
 
 /** Limits every transform must respect. */

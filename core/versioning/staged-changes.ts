@@ -30,6 +30,23 @@ export type ItemChangeInput = PutItemInput | DeleteItemInput;
  * @throws InvalidPathError, InvalidHashError, InvalidInputError, NotFoundError('blob')
  */
 export async function stageChanges(ctx: VersionContext, branch: Branch, inputs: readonly ItemChangeInput[]): Promise<number> {
+  const parsed = await parseItemChanges(ctx, inputs);
+  await ctx.store.staging.put(branch.id, parsed);
+  return parsed.length;
+}
+
+/** A validated change: the item to put at `path`, or null to delete it. */
+export interface ParsedItemChange {
+  readonly path: ItemPath;
+  readonly item: Item | null;
+}
+
+/**
+ * Validates raw changes into items (sizes from the blob catalog), in the order given.
+ * All-or-nothing: the first bad change throws.
+ * @throws InvalidPathError, InvalidHashError, InvalidInputError, NotFoundError('blob')
+ */
+export async function parseItemChanges(ctx: VersionContext, inputs: readonly ItemChangeInput[]): Promise<ParsedItemChange[]> {
   if (inputs.length > MAX_CHANGES_PER_CALL)
     throw new InvalidInputError('changes', `at most ${MAX_CHANGES_PER_CALL} per call, got ${inputs.length}`);
   const seen = new Set<string>();
@@ -52,14 +69,10 @@ export async function stageChanges(ctx: VersionContext, branch: Branch, inputs: 
   const sizes = blobs.length ? await ctx.store.blobs.sizes(blobs) : new Map<BlobHash, number>();
   const missing = blobs.find((b) => !sizes.has(b));
   if (missing) throw new NotFoundError('blob', missing);
-  await ctx.store.staging.put(
-    branch.id,
-    parsed.map(({ path, put }) => ({
-      path,
-      item: put && { path, blob: put.blob, size: sizes.get(put.blob)!, meta: put.meta, annotations: put.annotations },
-    })),
-  );
-  return parsed.length;
+  return parsed.map(({ path, put }) => ({
+    path,
+    item: put && { path, blob: put.blob, size: sizes.get(put.blob)!, meta: put.meta, annotations: put.annotations },
+  }));
 }
 
 /** The item at `path` as a branch shows it (staging over the committed tree), or null. */

@@ -9,12 +9,13 @@ import { EMPTY_NODE, EMPTY_SNAPSHOT } from '../prolly/node-codec.ts';
 import { NodeReader } from '../prolly/node-reader.ts';
 import { getItem, treeTotals } from '../prolly/read-tree.ts';
 import { makeCommit } from './commit-codec.ts';
+import { commitDerived } from './commit-derived.ts';
 import { commitStaged, type CommitInput } from './commit-staged.ts';
 import { logCommits } from './history.ts';
 import { mergeBase } from './merge-base.ts';
 import { mergeBranches, type MergeInput, type MergeResult } from './merge-branches.ts';
 import { resolveRef, type ResolvedRef } from './resolve-ref.ts';
-import { listItems, readBranchItem, stageChanges, type ItemChangeInput, type ListOptions } from './staged-changes.ts';
+import { listItems, parseItemChanges, readBranchItem, stageChanges, type ItemChangeInput, type ListOptions } from './staged-changes.ts';
 import { requireBranch, requireCommit, requireDataset, requireProject, type DatasetRef, type VersionContext } from './version-context.ts';
 
 export const DEFAULT_BRANCH = 'main' as BranchName;
@@ -172,6 +173,26 @@ export class Versioning {
     if (typeof input.message !== 'string' || input.message.length > MAX_MESSAGE)
       throw new InvalidInputError('message', `must be a string of at most ${MAX_MESSAGE} characters`);
     return commitStaged(this.ctx, await this.getBranch(ref, branch), input);
+  }
+
+  /**
+   * Commits the snapshot made by applying `changes` to `base` onto a branch (see
+   * commitDerived): for derived data such as transform outputs.
+   * @throws InvalidPathError, InvalidHashError, InvalidInputError, NotFoundError('blob' | 'branch' | 'snapshot'), RefConflictError
+   */
+  async commitDerived(
+    ref: DatasetRef,
+    branch: BranchName,
+    base: SnapshotHash,
+    changes: readonly ItemChangeInput[],
+    input: CommitInput,
+  ): Promise<{ commit: Commit; created: boolean }> {
+    checkAuthor(input.author);
+    if (typeof input.message !== 'string' || input.message.length > MAX_MESSAGE)
+      throw new InvalidInputError('message', `must be a string of at most ${MAX_MESSAGE} characters`);
+    if (base !== EMPTY_SNAPSHOT) await this.requireSnapshot(base);
+    const parsed = await parseItemChanges(this.ctx, changes);
+    return commitDerived(this.ctx, await this.getBranch(ref, branch), base, parsed, input);
   }
 
   async getCommit(id: CommitId): Promise<Commit> {

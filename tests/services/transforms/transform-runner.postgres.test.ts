@@ -1,0 +1,3 @@
+import { transformRunnerSuite } from './transform-runner-suite.ts';
+
+transformRunnerSuite('postgres').run();
