@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ItemTransform } from '../../core/transforms/transform.ts';
 import { integer, oneOf, parseParams } from '../params.ts';
 import { transformImage, type ImageHeader } from './apply-image.ts';
-import { colour, type Rgb } from './background.ts';
+import { colour } from './background.ts';
 
 const MAX_SIDE = 16_384;
 
@@ -48,10 +48,6 @@ function placement(source: ImageHeader, { width, height, mode }: ResizeParams): 
   return { resized: [rw, rh], scale, offset: mode === 'fill' ? [-dx, -dy] : [dx, dy] };
 }
 
-function background({ r, g, b }: Rgb) {
-  return { r, g, b, alpha: 1 };
-}
-
 /**
  * `image.resize`: to a fixed size by `mode` (fit, fill, stretch, letterbox), Lanczos-3
  * resampling. Keeps the path and format (other formats than JPEG, PNG, WebP become PNG).
@@ -77,7 +73,7 @@ export const imageResize: ItemTransform<ResizeParams> = {
           return resized.extract({ left: -place.offset[0], top: -place.offset[1], width: params.width, height: params.height });
         if (params.mode === 'letterbox' && (rw < params.width || rh < params.height)) {
           const [dx, dy] = place.offset;
-          return resized.extend({ left: dx, top: dy, right: params.width - rw - dx, bottom: params.height - rh - dy, background: background(params.background) });
+          return resized.extend({ left: dx, top: dy, right: params.width - rw - dx, bottom: params.height - rh - dy, background: params.background });
         }
         return resized;
       },

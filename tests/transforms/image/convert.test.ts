@@ -50,7 +50,7 @@ test('a corrupt image is rejected', async () => {
 });
 
 test('parameters', () => {
-  assert.equal(params({ format: 'webp' }), { format: 'webp', quality: 90, lossless: false, background: { r: 255, g: 255, b: 255 } });
+  assert.equal(params({ format: 'webp' }), { format: 'webp', quality: 90, lossless: false, background: '#ffffff' });
   assert.equal(invalidParam(() => params({})), { field: 'format', reason: 'must be one of jpeg, png, webp' });
   assert.is(invalidParam(() => params({ format: 'gif' })).field, 'format');
   assert.equal(invalidParam(() => params({ format: 'webp', lossless: 'maybe' })), { field: 'lossless', reason: 'must be true or false' });

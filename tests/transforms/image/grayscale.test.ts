@@ -46,7 +46,7 @@ test('a truncated image is rejected', async () => {
 });
 
 test('parameters', () => {
-  assert.equal(params({}), { background: { r: 255, g: 255, b: 255 }, quality: 90 });
+  assert.equal(params({}), { background: '#ffffff', quality: 90 });
   assert.is(invalidParam(() => params({ quality: 'high' })).field, 'quality');
   assert.is(invalidParam(() => params({ width: 3 })).field, 'width');
 });

@@ -108,10 +108,10 @@ test('parameters: strings from the CLI are coerced, defaults filled, bad values 
     width: 224,
     height: 112,
     mode: 'fit',
-    background: { r: 0, g: 0, b: 0 },
+    background: '#000000',
     quality: 90,
   });
-  assert.equal(params({ width: 1, height: 1, background: 'FfF' }).background, { r: 255, g: 255, b: 255 });
+  assert.equal(params({ width: 1, height: 1, background: 'FfF' }).background, '#ffffff');
   assert.is(invalidParam(() => params({ height: 10 })).field, 'width');
   assert.equal(invalidParam(() => params({ width: '0', height: 10 })), { field: 'width', reason: 'must be an integer from 1 to 16384' });
   assert.is(invalidParam(() => params({ width: 2.5, height: 10 })).field, 'width');
