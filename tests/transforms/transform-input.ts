@@ -3,7 +3,7 @@ import type { JsonObject, JsonValue } from '../../core/canonical-json.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { BlobHash } from '../../core/ids.ts';
-import { parseItemPath } from '../../core/item-path.ts';
+import { comparePaths, parseItemPath } from '../../core/item-path.ts';
 import type {
   DatasetTransform,
   ItemTransform,
@@ -13,25 +13,16 @@ import type {
   TransformRejection,
 } from '../../core/transforms/transform.ts';
 
-/** A transform input over `bytes`, with its real blob hash; `bytes()` counts its calls. */
-export function inputOf(
-  path: string,
-  bytes: Uint8Array | string,
-  fields: { meta?: JsonObject; annotations?: JsonValue } = {},
-): TransformInput & { readonly reads: () => number } {
+/** A transform input over `bytes` (a string as UTF-8), with its real blob hash. */
+export function inputOf(path: string, bytes: Uint8Array | string, fields: { meta?: JsonObject; annotations?: JsonValue } = {}): TransformInput {
   const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-  let reads = 0;
   return {
     path: parseItemPath(path),
     blob: sha256Hex(data) as BlobHash,
     size: data.byteLength,
     meta: fields.meta ?? {},
     annotations: fields.annotations ?? null,
-    bytes: async () => {
-      reads++;
-      return data;
-    },
-    reads: () => reads,
+    bytes: async () => data,
   };
 }
 
@@ -61,7 +52,7 @@ export async function runDataset<P>(
   params: P,
   context = contextOf(),
 ): Promise<{ outputs: TransformOutput[]; rejections: TransformRejection[] }> {
-  const sorted = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...inputs].sort((a, b) => comparePaths(a.path, b.path));
   const outputs: TransformOutput[] = [];
   const rejections: TransformRejection[] = [];
   for await (const result of transform.apply(async function* () {

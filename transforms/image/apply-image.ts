@@ -13,6 +13,8 @@ export interface ImageHeader {
   readonly height: number;
   /** The decoder that recognized it ('jpeg', 'png', 'gif'…). */
   readonly format: string;
+  /** Bands as stored: 1 gray, 2 gray and alpha, 3 RGB, 4 RGBA or CMYK… */
+  readonly channels: number;
   /** EXIF orientation (1..8), 1 when absent. */
   readonly orientation: number;
   /** Whether it carries metadata a re-encode drops: EXIF, ICC, XMP, IPTC, text comments. */
@@ -44,6 +46,7 @@ export async function readImageHeader(bytes: Buffer, context: TransformContext):
       width: meta.autoOrient.width,
       height: meta.autoOrient.height,
       format: meta.format,
+      channels: meta.channels,
       orientation: meta.orientation ?? 1,
       hasMetadata: Boolean(meta.exif || meta.icc || meta.xmp || meta.iptc || meta.comments?.length || meta.tifftagPhotoshop),
     };

@@ -26,13 +26,14 @@ export const imageNormalizeOrientation: ItemTransform<NormalizeOrientationParams
   description: 'Rotate images upright by their EXIF orientation and strip all metadata.',
   parseParams: (raw) => parseParams('image.normalize-orientation', schema, raw),
   apply: async (input, params, context) => {
+    context.signal.throwIfAborted();
     const bytes = Buffer.from(await input.bytes());
     const limit = { maxPixels: context.maxImagePixels };
     try {
       const header = await readImageHeader(bytes, context);
       if (header.orientation === 1 && !header.hasMetadata) {
-        const { info } = await openImage(bytes, limit).raw().toBuffer({ resolveWithObject: true });
-        const meta = { ...input.meta, orientation: 1, width: info.width, height: info.height, channels: info.channels };
+        await openImage(bytes, limit).raw().toBuffer();
+        const meta = { ...input.meta, orientation: 1, width: header.width, height: header.height, channels: header.channels };
         return [{ path: input.path, content: { blob: input.blob }, meta, annotations: input.annotations }];
       }
     } catch (error) {

@@ -31,6 +31,17 @@ test('lossless WebP keeps every pixel', async () => {
   const png = await halfTransparentPng(12, 6);
   const output = await outputOf(imageConvert, inputOf('a.png', png), params({ format: 'webp', lossless: 'true' }));
   assert.ok((await pixelsOf(bytesOf(output))).data.equals((await pixelsOf(png)).data));
+  const again = await outputOf(imageConvert, inputOf('a.png', png), params({ format: 'webp', lossless: 'true' }));
+  assert.ok(bytesOf(again).equals(bytesOf(output)), 'deterministic WebP');
+});
+
+test('lossy WebP and PNG are deterministic too', async () => {
+  for (const raw of [{ format: 'webp', quality: 70 }, { format: 'png', quality: 90 }]) {
+    const input = inputOf('r.jpg', raccoon(18));
+    const a = bytesOf(await outputOf(imageConvert, input, params(raw)));
+    const b = bytesOf(await outputOf(imageConvert, input, params(raw)));
+    assert.ok(a.equals(b), raw.format);
+  }
 });
 
 test('deterministic; quality changes the bytes; an image already in the format keeps its path', async () => {

@@ -2,13 +2,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { imageRgb } from '../../../transforms/image/rgb.ts';
 import { bytesOf, contextOf, inputOf, invalidParam, outputOf } from '../transform-input.ts';
-import { grayGradientPng, halfTransparentPng, pixelsOf, raccoon } from './image-fixtures.ts';
+import { grayGradientPng, halfTransparentPng, headerOf, pixelsOf, raccoon } from './image-fixtures.ts';
 
 const test = suite('image.rgb');
 const params = imageRgb.parseParams;
 
 test('one-channel grayscale becomes three equal channels', async () => {
-  const output = await outputOf(imageRgb, inputOf('g.png', await grayGradientPng(16, 2)), params({}));
+  const gray = await grayGradientPng(16, 2);
+  assert.is((await headerOf(gray)).channels, 1, 'the fixture has one channel');
+  const output = await outputOf(imageRgb, inputOf('g.png', gray), params({}));
+  assert.is((await headerOf(bytesOf(output))).channels, 3);
   const { data, channels } = await pixelsOf(bytesOf(output));
   assert.is(channels, 3);
   assert.is(output.meta.channels, 3);
