@@ -31,7 +31,7 @@ interface Placed {
  * - `drop`: later members are left out; the first's meta gains `dhash` and `nearDuplicates`
  *   (the paths left out).
  * Items that are not images (no decoder recognises them) are kept as they are; damaged or
- * oversized images are rejected (`<path>: image …`). Blobs are always kept.
+ * oversized images are rejected (with their path). Blobs are always kept.
  */
 export const datasetNearDuplicates: DatasetTransform<NearDuplicatesParams> = {
   kind: 'dataset',
@@ -52,7 +52,7 @@ export const datasetNearDuplicates: DatasetTransform<NearDuplicatesParams> = {
         dhash = await differenceHash(Buffer.from(await input.bytes()), context.maxImagePixels);
       } catch (error) {
         const rejection = rejectionOf(error, limit);
-        if (rejection.rejected !== 'image is not in a supported image format') placed.set(input.path, { rejected: `${input.path}: ${rejection.rejected}` });
+        if (rejection.rejected !== 'image is not in a supported image format') placed.set(input.path, { rejected: rejection.rejected, path: input.path });
         continue;
       }
       const near = index.nearest(dhash, params.threshold);

@@ -55,12 +55,12 @@ export function tableNormalization(spec: { name: string; description: string; sc
     try {
       table = readTable(kind, await input.bytes(), DELIMITERS[params.delimiter]);
     } catch (error) {
-      if (error instanceof InvalidInputError && error.data.field === 'table') return { rejected: `${input.path}: table ${error.data.reason}` };
+      if (error instanceof InvalidInputError && error.data.field === 'table') return { rejected: `table ${error.data.reason}`, path: input.path };
       throw error;
     }
     for (const column of params.columns ?? []) {
       const row = table.cells(column).findIndex((cell) => cell !== null && typeof cell === 'object');
-      if (row >= 0) return { rejected: `${input.path}: column "${column}" holds a value that is not a number (record ${row + 1})` };
+      if (row >= 0) return { rejected: `column "${column}" holds a value that is not a number (record ${row + 1})`, path: input.path };
     }
     return table;
   }

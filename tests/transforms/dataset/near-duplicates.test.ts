@@ -32,7 +32,7 @@ test.before(async () => {
 
 test('mark: copies of the same photo point at the first; distinct photos and non-images untouched', async () => {
   const { outputs, rejections } = await runDataset(datasetNearDuplicates, inputs, params({}));
-  assert.equal(rejections, [{ rejected: 'i/broken.jpg: image is corrupt or truncated' }]);
+  assert.equal(rejections, [{ rejected: 'image is corrupt or truncated', path: 'i/broken.jpg' }]);
   assert.equal(outputs.map((output) => output.path), ['a/raccoon-1.jpg', 'b/raccoon-1-small.jpg', 'c/raccoon-1-gray.png', 'd/raccoon-1-crop.jpg', 'e/raccoon-1-mirrored.jpg', 'f/raccoon-4.jpg', 'g/raccoon-23.jpg', 'h/raccoon-2.jpg', 'j/notes.txt']);
   const meta = new Map(outputs.map((output) => [output.path, output.meta]));
   const dhash = meta.get('a/raccoon-1.jpg')!.dhash as string;
@@ -59,7 +59,7 @@ test('drop: later members are left out, the first lists them', async () => {
   const { outputs } = await runDataset(datasetNearDuplicates, inputs, params({ action: 'drop' }));
   assert.equal(outputs.map((output) => output.path), ['a/raccoon-1.jpg', 'd/raccoon-1-crop.jpg', 'e/raccoon-1-mirrored.jpg', 'f/raccoon-4.jpg', 'g/raccoon-23.jpg', 'h/raccoon-2.jpg', 'j/notes.txt']);
   assert.equal(outputs[0]!.meta.nearDuplicates, ['b/raccoon-1-small.jpg', 'c/raccoon-1-gray.png']);
-  assert.equal(await runDataset(datasetNearDuplicates, inputs, params({ action: 'drop' })), { outputs, rejections: [{ rejected: 'i/broken.jpg: image is corrupt or truncated' }] });
+  assert.equal(await runDataset(datasetNearDuplicates, inputs, params({ action: 'drop' })), { outputs, rejections: [{ rejected: 'image is corrupt or truncated', path: 'i/broken.jpg' }] });
 });
 
 test('hashes: same pixels same hash; Hamming distance counts differing bits', async () => {

@@ -45,7 +45,7 @@ test('fits min and max over all tables and scales every numeric column to [0, 1]
 test('named columns only; a table with text in one is rejected and left out of the fit', async () => {
   const inputs = [...sensorTables(), inputOf('sensors/d.csv', 'time,temp\n8,broken\n9,1000\n')];
   const { outputs, rejections } = await runDataset(timeseriesMinmax, inputs, params({ columns: 'temp' }));
-  assert.equal(rejections, [{ rejected: 'sensors/d.csv: column "temp" holds a value that is not a number (record 1)' }]);
+  assert.equal(rejections, [{ rejected: 'column "temp" holds a value that is not a number (record 1)', path: 'sensors/d.csv' }]);
   assert.not.ok(outputs.some((output) => output.path === 'sensors/d.csv'));
   const a = outputs.find((output) => output.path === 'sensors/a.csv')!;
   // The 1000 of the rejected table does not stretch the range; time is untouched.
@@ -81,9 +81,9 @@ test('damaged tables are rejected with their path; the others are written', asyn
   ];
   const { outputs, rejections } = await runDataset(timeseriesMinmax, inputs, params({}));
   assert.equal(rejections, [
-    { rejected: 'a.csv: table row 3 has 1 fields, the header 2' },
-    { rejected: 'b.ndjson: table line 2 is not a JSON object' },
-    { rejected: 'c.csv: table is not valid UTF-8' },
+    { rejected: 'table row 3 has 1 fields, the header 2', path: 'a.csv' },
+    { rejected: 'table line 2 is not a JSON object', path: 'b.ndjson' },
+    { rejected: 'table is not valid UTF-8', path: 'c.csv' },
   ]);
   assert.is(text(outputs.find((output) => output.path === 'd.csv')!), 'x\n0\n1\n');
 });
