@@ -12,6 +12,12 @@ export interface ExportManifest {
   readonly dataset: string | null;
   readonly ref: string;
   readonly snapshot: string;
+  /**
+   * What part of the snapshot was exported (null: all of it). A directory exported with the
+   * same selection is updated from the diff between the two snapshots; absent in manifests of
+   * older exports, which are then compared item by item.
+   */
+  readonly selection?: { readonly prefix: string | null; readonly filter: string | null } | undefined;
   /** In path order. */
   readonly items: readonly {
     readonly path: string;

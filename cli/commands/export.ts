@@ -1,61 +1,138 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { CommandSpec } from '../command.ts';
-import { exportBlobs } from '../export-blobs.ts';
-import { MANIFEST_NAME, type ExportManifest } from '../export-manifest.ts';
-import { checkExportTarget, exportTargets } from '../export-target.ts';
+import { resolve } from 'node:path';
+import { InvalidInputError } from '../../core/errors.ts';
+import { compileFilter } from '../../core/filter/match-filter.ts';
+import { parseFilter } from '../../core/filter/parse-filter.ts';
+import { applyExport } from '../apply-export.ts';
+import { CliError } from '../cli-error.ts';
+import type { CommandContext, CommandSpec } from '../command.ts';
+import type { ExportManifest } from '../export-manifest.ts';
+import { fullPlan, planByComparison, planFromChanges, type ExportPlan, type ItemChange } from '../export-plan.ts';
+import { checkExportTarget } from '../export-target.ts';
 import { formatBytes } from '../format-bytes.ts';
-import { snapshotItems, type ApiItem } from '../item-queries.ts';
+import type { ApiItem } from '../item-queries.ts';
 import { parseLocation } from '../location.ts';
+import { readPreviousExport } from '../previous-export.ts';
 import { resolveLocation } from '../resolve-location.ts';
+import { ServerConnection } from '../server-connection.ts';
+import { SnapshotClient, type SnapshotSelection } from '../snapshot-client.ts';
+import { snapshotChanges } from '../snapshot-changes.ts';
 
 /** `sheaf export <ref> <dir>`: the items of a snapshot as files, plus a sheaf.json manifest. */
 export const exportCommand: CommandSpec = {
   name: 'export',
-  summary: 'write the items of a ref into a new directory',
-  synopsis: 'export <ref> <dir> [--prefix <p>]',
+  summary: 'write the items of a ref into a directory (incrementally over an earlier export)',
+  synopsis: 'export <ref> <dir> [--prefix <p>] [--filter <f>] [--link]',
   description: [
-    'Writes every item of <ref> (dataset[@ref] or a snapshot hash) under <dir> at its path, byte for',
-    'byte (each download is checked against its hash), and a manifest <dir>/sheaf.json with',
-    '{dataset, ref, snapshot, items: [{path, blob, size, meta, annotations}]} in path order, written',
-    'last. <dir> must be new or empty. A branch is exported as committed (staged changes excluded).',
+    'Writes the items of <ref> (dataset[@ref] or a snapshot hash) under <dir> at their paths, byte',
+    'for byte (each download is checked against its hash), and a manifest <dir>/sheaf.json with',
+    '{dataset, ref, snapshot, selection, items: [{path, blob, size, meta, annotations}]} in path',
+    'order, written last. A branch is exported as committed (staged changes excluded).',
+    '',
+    'Into a new or empty <dir>, everything is written. Into a directory holding an earlier export',
+    '(its sheaf.json), only the difference is: files of items gone are removed, new and changed',
+    'ones written, the rest untouched, and sheaf.json updated. With the same --prefix and --filter',
+    'as before this costs what changed between the two snapshots; with another selection, the two',
+    'lists are compared. Files not from an export are never overwritten (PATH_CONFLICT).',
+    '',
+    '--link hard-links files to the server\'s blob store instead of copying them, when the server',
+    'runs on this machine and filesystem and was started with SHEAF_EXPOSE_BLOB_PATHS=1; otherwise',
+    '(or across filesystems) it copies, with a warning. Stored blobs are read-only (0444) and never',
+    'rewritten, so the links are safe as long as nobody makes them writable (chmod) and edits them:',
+    'that would change the server\'s stored copy. Linked files are not re-hashed.',
+    '--json prints {dataset, ref, snapshot, dir, items, bytes, written, removed, unchanged, linked, incremental}.',
   ].join('\n'),
   positionals: ['ref', 'dir'],
-  options: { prefix: { type: 'string' } },
-  optionHelp: [['--prefix <p>', 'only items whose path starts with p (paths are kept whole)']],
+  options: { prefix: { type: 'string' }, filter: { type: 'string' }, link: { type: 'boolean' } },
+  optionHelp: [
+    ['--prefix <p>', 'only items whose path starts with p (paths are kept whole)'],
+    ['--filter <f>', 'only items matching f, e.g. "label=cat", "meta.split=train and size < 1e6" (docs/provisioning.md)'],
+    ['--link', 'hard-link from a server on this machine instead of copying (see above)'],
+  ],
   async run(context, args) {
     const location = parseLocation(args.positional('ref')!);
     const root = resolve(args.positional('dir')!);
-    await checkExportTarget(root);
+    const selection: SnapshotSelection = { prefix: args.string('prefix'), filter: args.string('filter') };
+    const selected = selectionPredicate(selection);
+    const previous = await readPreviousExport(root);
+    if (previous === null) await checkExportTarget(root);
     const resolved = await resolveLocation(context.graphql, context.global.project, location);
-    const items: ApiItem[] = [];
-    for await (const item of snapshotItems(context.graphql, context.global.project, resolved.snapshot, args.string('prefix'))) items.push(item);
-    const targets = exportTargets(root, items.map((item) => item.path));
+    const snapshots = new SnapshotClient(new ServerConnection(context.global.server, context.global.token), context.global.project);
 
-    await mkdir(root, { recursive: true });
-    const bytes = items.reduce((sum, item) => sum + item.size, 0);
-    const progress = context.progress('downloading', bytes, 'bytes');
-    try {
-      const files = items.map((item, index) => ({ blob: item.blob, size: item.size, path: targets[index]! }));
-      await exportBlobs(context.blobs, files, root, progress);
-    } finally {
-      progress.stop();
-    }
-
-    const manifest: ExportManifest = {
+    const plan = await planExport(context, snapshots, previous, resolved.snapshot, selection, selected);
+    const manifest: Omit<ExportManifest, 'items'> = {
       dataset: resolved.dataset,
       ref: resolved.ref,
       snapshot: resolved.snapshot,
-      items: items.map(({ path, blob, size, meta, annotations }) => ({ path, blob, size, meta, annotations })),
+      selection: { prefix: selection.prefix ?? null, filter: selection.filter ?? null },
     };
-    // Written under a temporary name like the items, so a half-written manifest never appears.
-    const part = join(root, `.sheaf-download-${randomBytes(8).toString('hex')}`);
-    await writeFile(part, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
-    await rename(part, join(root, MANIFEST_NAME));
+    const previousPaths = new Set(previous?.items.map((item) => item.path));
+    const counts = await applyExport(context, snapshots, root, plan, manifest, { previous: previousPaths, link: args.flag('link') });
+    const summary = `written ${counts.written}${counts.linked ? ` (${counts.linked} linked)` : ''}, removed ${counts.removed}, unchanged ${counts.unchanged}`;
     return {
-      json: { dataset: resolved.dataset, ref: resolved.ref, snapshot: resolved.snapshot, dir: root, items: items.length, bytes },
-      text: `exported ${items.length} item(s), ${formatBytes(bytes)}, of snapshot ${resolved.snapshot} to ${root}`,
+      json: {
+        dataset: resolved.dataset,
+        ref: resolved.ref,
+        snapshot: resolved.snapshot,
+        dir: root,
+        items: plan.items.length,
+        bytes: counts.bytes,
+        written: counts.written,
+        removed: counts.removed,
+        unchanged: counts.unchanged,
+        linked: counts.linked,
+        incremental: previous !== null,
+      },
+      text: `exported ${plan.items.length} item(s) of snapshot ${resolved.snapshot} to ${root}: ${summary}; ${formatBytes(counts.bytes)} written`,
     };
   },
 };
+
+/**
+ * What to do: everything into an empty directory; over an earlier export of the same
+ * selection, the diff between the two snapshots (recorded as an export read, since no manifest
+ * is fetched); otherwise a comparison with the new manifest (whose fetch records the read).
+ */
+async function planExport(
+  context: CommandContext,
+  snapshots: SnapshotClient,
+  previous: ExportManifest | null,
+  snapshot: string,
+  selection: SnapshotSelection,
+  selected: (item: ApiItem) => boolean,
+): Promise<ExportPlan> {
+  const manifestItems = async () => {
+    const items: ApiItem[] = [];
+    for await (const item of snapshots.exportManifest(snapshot, selection)) items.push(item);
+    return items;
+  };
+  if (previous === null) return fullPlan(await manifestItems());
+  const sameSelection =
+    previous.selection !== undefined && (previous.selection.prefix ?? undefined) === selection.prefix && (previous.selection.filter ?? undefined) === selection.filter;
+  if (sameSelection) {
+    const changes: ItemChange[] = [];
+    try {
+      if (previous.snapshot !== snapshot)
+        for await (const change of snapshotChanges(context.graphql, context.global.project, previous.snapshot, snapshot)) changes.push(change);
+    } catch (error) {
+      // The earlier export's snapshot is not one this project holds (exported from elsewhere).
+      if (!(error instanceof CliError && error.code === 'NOT_FOUND')) throw error;
+      return planByComparison(previous.items, await manifestItems());
+    }
+    await snapshots.recordExport(snapshot, selection);
+    return planFromChanges(previous.items, changes, selected);
+  }
+  return planByComparison(previous.items, await manifestItems());
+}
+
+/** The selection as a predicate over items, checked here so a bad filter fails before anything is asked. */
+function selectionPredicate(selection: SnapshotSelection): (item: ApiItem) => boolean {
+  let matches: ((item: ApiItem) => boolean) | undefined;
+  try {
+    if (selection.filter !== undefined) matches = compileFilter(parseFilter(selection.filter));
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new CliError(error.code, error.message);
+    throw error;
+  }
+  const prefix = selection.prefix ?? '';
+  return (item) => item.path.startsWith(prefix) && (matches === undefined || matches(item));
+}

@@ -255,7 +255,7 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
     mainTree.set('labels/1.txt', theirs);
   });
 
-  test('export is byte-identical with a sheaf.json manifest; a non-empty target is refused', async () => {
+  test('export is byte-identical with a sheaf.json manifest; an earlier export is updated; another non-empty target is refused', async () => {
     const annotated = 'images/cam0/0000.bin';
     const staged = await gql(
       `mutation($changes: [ItemChangeInput!]!) { stageItems(project: "default", dataset: "cats", branch: "main", changes: $changes) { __typename } }`,
@@ -268,7 +268,19 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
 
     const dir = newDir();
     const exported = ok(await sheaf('export', 'cats@main', dir));
-    assert.equal(exported, { dataset: 'cats', ref: 'main', snapshot: current.snapshot, dir, items: mainTree.size, bytes: totalBytes(mainTree) });
+    assert.equal(exported, {
+      dataset: 'cats',
+      ref: 'main',
+      snapshot: current.snapshot,
+      dir,
+      items: mainTree.size,
+      bytes: totalBytes(mainTree),
+      written: mainTree.size,
+      removed: 0,
+      unchanged: 0,
+      linked: 0,
+      incremental: false,
+    });
     const files = await readTree(dir);
     const manifest = JSON.parse(files.get('sheaf.json')!.toString());
     files.delete('sheaf.json');
@@ -298,8 +310,14 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
     const relabeled = await gql(`{ dataset(project: "default", name: "cats") { ... on Dataset { item(path: "${annotated}") { meta annotations } } } }`);
     assert.equal(relabeled.dataset.item, { meta: { camera: 'cam0' }, annotations: { label: 'dent', boxes: [[1, 2, 30, 40]] } });
 
-    const refused = failed(await sheaf('export', 'cats', dir), 'DIRECTORY_NOT_EMPTY');
-    assert.match(refused.message, dir);
+    // Exporting over the earlier export writes only what changed since: the re-encoded file.
+    const updated = ok(await sheaf('export', 'cats', dir));
+    assert.equal([updated.written, updated.removed, updated.unchanged, updated.incremental], [1, 0, mainTree.size - 1, true]);
+    const occupied = newDir();
+    await mkdir(occupied, { recursive: true });
+    await writeFile(join(occupied, 'notes.txt'), 'mine');
+    const refused = failed(await sheaf('export', 'cats', occupied), 'DIRECTORY_NOT_EMPTY');
+    assert.match(refused.message, occupied);
     const bySnapshot = newDir();
     const fromHash = ok(await sheaf('export', first.snapshot, bySnapshot, '--prefix', 'labels/'));
     assert.equal([fromHash.dataset, fromHash.items], [null, 20]);
