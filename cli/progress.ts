@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress';
 import { formatBytes } from './format-bytes.ts';
 
 /** What a progress bar counts; bytes are shown as KiB/MiB/GiB. */
-export type ProgressUnit = 'bytes' | 'files';
+export type ProgressUnit = 'bytes' | 'files' | 'items';
 
 /** A progress indicator; every method is safe to call after `stop`. */
 export interface Progress {

@@ -28,6 +28,8 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // A subscription's scopes are checked when it starts, not on each event it sends.
+    authorizeOnSubscribe: true,
     authScopes: async (context) => ({
       public: true,
       credential: (scope: Scope) => requireSignedIn(context.actor).scopes.has(scope),

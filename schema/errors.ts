@@ -6,6 +6,7 @@ import {
   CoreError,
   ForbiddenError,
   InvalidInputError,
+  JobFinishedError,
   MergeConflictError,
   NoMergeBaseError,
   NotFoundError,
@@ -89,6 +90,13 @@ builder.objectType(BlobTooLargeError, {
   description: 'The upload exceeds the size limit; nothing was stored.',
   interfaces: [ErrorRef],
   fields: (t) => ({ maxBytes: t.float({ resolve: (e) => e.data.maxBytes }) }),
+});
+
+builder.objectType(JobFinishedError, {
+  name: 'JobFinishedError',
+  description: 'The job has already succeeded or failed; nothing was changed.',
+  interfaces: [ErrorRef],
+  fields: (t) => ({ state: t.string({ resolve: (e) => e.data.state }) }),
 });
 
 builder.objectType(UnauthenticatedError, {

@@ -6,6 +6,7 @@ import { datasetCreateCommand } from './dataset-create.ts';
 import { datasetListCommand } from './dataset-list.ts';
 import { diffCommand } from './diff.ts';
 import { exportCommand } from './export.ts';
+import { jobCancelCommand, jobListCommand, jobShowCommand, jobStartCommand, jobWatchCommand } from './job.ts';
 import { logCommand } from './log.ts';
 import { memberListCommand, memberRemoveCommand, memberSetCommand } from './member.ts';
 import { projectCreateCommand, projectListCommand } from './project.ts';
@@ -16,10 +17,12 @@ import { streamCreateCommand, streamDeleteCommand, streamListCommand, streamPaus
 import { tagCommand } from './tag.ts';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token.ts';
 import { userCreateCommand, userListCommand, userPasswdCommand, whoamiCommand } from './user.ts';
+import { workerCommand } from './worker.ts';
 
 /** Every `sheaf` command, in the order the usage lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   serveCommand,
+  workerCommand,
   datasetCreateCommand,
   datasetListCommand,
   pushCommand,
@@ -31,6 +34,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   mergeCommand,
   exportCommand,
   catCommand,
+  jobListCommand,
+  jobShowCommand,
+  jobStartCommand,
+  jobWatchCommand,
+  jobCancelCommand,
   streamCreateCommand,
   streamListCommand,
   streamShowCommand,

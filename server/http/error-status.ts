@@ -7,6 +7,7 @@ import {
   CorruptObjectError,
   ForbiddenError,
   InvalidInputError,
+  JobFinishedError,
   MergeConflictError,
   NoMergeBaseError,
   NothingToCommitError,
@@ -40,6 +41,7 @@ export function httpStatusOf(error: unknown): number {
   if (error instanceof RefConflictError) return 409;
   if (error instanceof MergeConflictError) return 409;
   if (error instanceof NothingToCommitError) return 409;
+  if (error instanceof JobFinishedError) return 409;
   // The request is fine; the histories it names cannot be merged as they stand.
   if (error instanceof NoMergeBaseError) return 409;
   if (error instanceof CorruptObjectError) return 500;

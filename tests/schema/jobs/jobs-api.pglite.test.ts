@@ -1,0 +1,3 @@
+import { jobsApiSuite } from './jobs-api-suite.ts';
+
+jobsApiSuite('pglite').run();
