@@ -42,7 +42,7 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error), command.name);
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const flags: GlobalFlags = {
     server: values.server as string | undefined,
     project: values.project as string | undefined,
@@ -59,13 +59,17 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
   for (const option of command.requiredOptions ?? [])
     if (values[option] === undefined) throw new UsageError(`missing option --${option}`, command.name);
   for (const [name, value] of Object.entries(values))
-    if (value === '') throw new UsageError(`--${name} must not be empty`, command.name);
+    if (value === '' || (Array.isArray(value) && value.includes(''))) throw new UsageError(`--${name} must not be empty`, command.name);
 
   const positionals = new Map(names.map((name, i) => [name, parsed.positionals[i]]));
   const args: CommandArgs = {
     positional: (name) => positionals.get(name),
     string: (name) => (typeof values[name] === 'string' ? (values[name] as string) : undefined),
     flag: (name) => values[name] === true,
+    strings: (name) => {
+      const value = values[name];
+      return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+    },
   };
   return { kind: 'run', command, args, flags };
 }

@@ -36,6 +36,8 @@ export interface CommandArgs {
   string(name: string): string | undefined;
   /** Whether a boolean option was given. */
   flag(name: string): boolean;
+  /** Every value of an option declared `multiple: true`, in order (one or none for others). */
+  strings(name: string): string[];
 }
 
 /**

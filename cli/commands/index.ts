@@ -6,6 +6,7 @@ import { datasetCreateCommand } from './dataset-create.ts';
 import { datasetListCommand } from './dataset-list.ts';
 import { diffCommand } from './diff.ts';
 import { exportCommand } from './export.ts';
+import { transformListCommand, transformRunCommand } from './transform.ts';
 import { jobCancelCommand, jobListCommand, jobShowCommand, jobStartCommand, jobWatchCommand } from './job.ts';
 import { logCommand } from './log.ts';
 import { memberListCommand, memberRemoveCommand, memberSetCommand } from './member.ts';
@@ -39,6 +40,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   jobStartCommand,
   jobWatchCommand,
   jobCancelCommand,
+  transformListCommand,
+  transformRunCommand,
   streamCreateCommand,
   streamListCommand,
   streamShowCommand,
