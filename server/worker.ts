@@ -19,7 +19,6 @@ import { registerBuiltInJobs } from '../services/jobs/built-in-jobs.ts';
 import type { Config } from './config.ts';
 import { openJobSystem } from './job-system.ts';
 import { openTransformSystem } from './transform-system.ts';
-import { openTransformSystem } from './transform-system.ts';
 import { createLogger } from './http/request-context.ts';
 
 export interface RunningWorker {
@@ -54,7 +53,6 @@ export async function startWorker(config: Config, options: { concurrency: number
       const datasets = new DatasetService({ engine, access, audit, grants, owners: identity });
       const blobs = new BlobService({ blobs: new FsBlobStore({ root: join(config.dataDir, 'blobs') }), catalog: store.blobs, maxBlobBytes: config.maxBlobBytes, access, audit, grants });
       registerBuiltInJobs(jobs.service, { datasets, blobs });
-      openTransformSystem({ db: database.db, datasets, blobs, access, jobs: jobs.service, maxImagePixels: config.maxImagePixels });
       openTransformSystem({ db: database.db, datasets, blobs, access, jobs: jobs.service, maxImagePixels: config.maxImagePixels });
       await jobs.run(options.concurrency);
     } catch (error) {
