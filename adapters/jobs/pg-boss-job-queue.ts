@@ -42,6 +42,7 @@ class RetryLater extends Error {
 export class PgBossJobQueue implements JobQueue {
   private readonly workers: string[] = [];
   private stopped = false;
+  private reconciling: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly boss: PgBoss,
@@ -60,7 +61,9 @@ export class PgBossJobQueue implements JobQueue {
     });
     const queue = new PgBossJobQueue(boss, options);
     boss.on('error', (error) => options.onError(error));
-    boss.on('maintenance', () => void queue.reconcile().catch(options.onError));
+    boss.on('maintenance', () => {
+      queue.reconciling = queue.reconcile().catch(options.onError);
+    });
     await boss.start();
     await boss.createQueue(QUEUE);
     return queue;
@@ -117,6 +120,7 @@ export class PgBossJobQueue implements JobQueue {
     await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 });
     // pg-boss records an attempt's end without awaiting it; let those writes land.
     await this.options.sql.drain();
+    await this.reconciling;
   }
 
   /**

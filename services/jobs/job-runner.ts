@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../core/canonical-json.ts';
-import { JobCancelledError, JobTimeoutError } from '../../core/errors.ts';
+import { JobCancelledError, JobFailure, JobTimeoutError } from '../../core/errors.ts';
 import type { Actor } from '../actor.ts';
 import { failureOf } from './failure-of.ts';
 import type { JobEvents } from './job-events.ts';
@@ -107,7 +107,12 @@ export class JobRunner {
   }
 
   private async attempt(job: JobRecord, signal: AbortSignal, tracker: ProgressTracker): Promise<JsonValue> {
-    const kind = this.deps.handlers.require(job.kind);
+    const kind = this.deps.handlers.find(job.kind);
+    // Every process registers the same kinds; one that does not (mid-upgrade) hands the job on.
+    if (!kind)
+      throw new JobFailure('UNKNOWN_JOB_KIND', `this worker does not run jobs of kind ${job.kind}; every server and worker should run the same Sheaf version`, {
+        retryable: true,
+      });
     const work = kind.handler({
       jobId: job.id,
       project: job.project,

@@ -39,8 +39,8 @@ export interface JobFixture {
   viewer(): Promise<Actor>;
   /** A member of another project only. */
   outsider(): Promise<Actor>;
-  /** Starts a runner with its own queue connection, as another process would. */
-  runner(concurrency?: number): Promise<JobRunner>;
+  /** Starts a runner with its own queue connection, as another process would (knowing `kinds`, default all). */
+  runner(concurrency?: number, kinds?: JobHandlers): Promise<JobRunner>;
   /** A second job service on its own queue and events: what another process sees. */
   elsewhere(): Promise<JobService>;
   /** Polls the job (as the maintainer) until `done` holds; throws after `timeoutMs`. */
@@ -108,9 +108,9 @@ export async function openJobFixture(kind: DatabaseKind): Promise<JobFixture> {
     maintainer: () => actorOf(tokens.maintainer),
     viewer: () => actorOf(tokens.viewer),
     outsider: () => actorOf(tokens.outsider),
-    async runner(concurrency = 1) {
+    async runner(concurrency = 1, kinds = handlers) {
       // Its own queue, like a worker process; local events still reach it, as in a server.
-      const runner = new JobRunner({ queue: await openQueue(), store, handlers, events, log, cancelPollMs: 100 });
+      const runner = new JobRunner({ queue: await openQueue(), store, handlers: kinds, events, log, cancelPollMs: 100 });
       await runner.start(concurrency);
       runners.push(runner);
       return runner;

@@ -13,6 +13,7 @@ import {
   JobTimeoutError,
   NotFoundError,
 } from '../../../core/errors.ts';
+import { JobHandlers } from '../../../services/jobs/job-handlers.ts';
 import type { Job } from '../../../services/jobs/job.ts';
 import type { DatabaseKind } from '../../helpers/databases.ts';
 import { rejects } from '../identity/identity-fixture.ts';
@@ -275,6 +276,27 @@ export function jobServiceSuite(kind: DatabaseKind) {
       assert.match(failed.failure!.message, 'no attempts were left');
     } finally {
       await dead.stop({ graceful: false });
+    }
+  });
+
+  test('a worker that does not know a kind hands the job on; one that does runs it', async () => {
+    const job = await enqueue('test.quick');
+    const stranger = await fx.runner(1, new JobHandlers());
+    let handedOn: Job;
+    try {
+      handedOn = await fx.until(job.id, (j) => j.state !== 'queued' && j.state !== 'running');
+    } finally {
+      await stranger.stop();
+    }
+    assert.is(handedOn.state, 'retrying');
+    assert.is(handedOn.failure?.code, 'UNKNOWN_JOB_KIND');
+    const runner = await fx.runner(1);
+    try {
+      const done = await fx.until(job.id, isOver);
+      assert.is(done.state, 'succeeded');
+      assert.is(done.attempts, 2);
+    } finally {
+      await runner.stop();
     }
   });
 
