@@ -9,8 +9,9 @@ import type { ItemChangeInput } from '../../core/versioning/staged-changes.ts';
 import type { Transform, TransformInput, TransformOutput, TransformRejection } from '../../core/transforms/transform.ts';
 import type { AccessControl } from '../access/access-control.ts';
 import { credentialLabel, type Actor } from '../actor.ts';
-import type { BlobService } from '../blob-service.ts';
+import { MAX_STAT_QUERY, type BlobBatch, type BlobService } from '../blob-service.ts';
 import type { DatasetService } from '../dataset-service.ts';
+import { OutputBatches } from './output-batches.ts';
 import type { ItemOutcome, RememberedOutput, TransformKey, TransformMemo, TransformRun } from './transform-memo.ts';
 
 /** What to run: a transform by name on a location (`dataset@ref`, commit id or snapshot hash), into a branch. */
@@ -156,28 +157,47 @@ export class TransformRunner {
       return saving;
     };
     const outcomes = new Map<string, ItemOutcome>();
+    const settle = (item: Item, outcome: ItemOutcome) => {
+      fresh.set(inputKeyOf(item), outcome);
+      outcomes.set(item.path, outcome);
+      // A failed write surfaces at the final flush, which waits on the same chain.
+      if (fresh.size >= MEMO_BATCH) flush().catch(() => {});
+    };
+    // New bytes are stored in batches behind the computation: a worker goes on to its next
+    // item while its outputs wait for their batch.
+    const batches = new OutputBatches(this.deps.blobs, actor, project);
+    const storing: Promise<void>[] = [];
+    const toCompute = afters.filter((item) => !known.has(inputKeyOf(item)));
+    const open = toCompute.length ? await this.openerFor(actor, project, toCompute) : undefined;
     const pending = [...afters];
     const worker = async () => {
       for (let item = pending.shift(); item; item = pending.shift()) {
         signal.throwIfAborted();
-        const inputKey = inputKeyOf(item);
-        let outcome = known.get(inputKey);
-        if (!outcome) {
-          outcome = await this.compute(actor, project, item, apply);
-          fresh.set(inputKey, outcome);
+        const memoized = known.get(inputKeyOf(item));
+        if (memoized) outcomes.set(item.path, memoized);
+        else {
+          const computing = item;
+          const result = await apply(this.inputOf(actor, project, computing, open));
           computed++;
-          // A failed write surfaces at the final flush, which waits on the same chain.
-          if (fresh.size >= MEMO_BATCH) flush().catch(() => {});
+          if (!Array.isArray(result)) settle(computing, { rejected: result.rejected });
+          else {
+            const stored = this.remember(result, batches).then((outputs) => settle(computing, { outputs }));
+            // Observed now so a failed batch is not an unhandled rejection; awaited below.
+            stored.catch(() => {});
+            storing.push(stored);
+          }
         }
-        outcomes.set(item.path, outcome);
         progress(++doneCount, afters.length);
       }
     };
     try {
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     } finally {
+      await batches.drain();
+      await Promise.allSettled(storing);
       await flush();
     }
+    await Promise.all(storing);
     // Nothing is committed for a run stopped meanwhile, even if its last items finished.
     signal.throwIfAborted();
 
@@ -217,13 +237,16 @@ export class TransformRunner {
     return { base: EMPTY_SNAPSHOT, changes: [...changes.values()], computed: count, reused: 0, rejected: sortByPath(rejected) };
   }
 
-  /** Applies an item transform to one item and stores its new bytes. */
-  private async compute(actor: Actor, project: string, item: Item, apply: (input: TransformInput) => Promise<TransformOutput[] | TransformRejection>): Promise<ItemOutcome> {
-    const result = await apply(this.inputOf(actor, project, item));
-    if (!Array.isArray(result)) return { rejected: result.rejected };
-    const outputs: RememberedOutput[] = [];
-    for (const output of result) outputs.push(await this.store(actor, project, output));
-    return { outputs };
+  /** An item transform's outputs as remembered, their new bytes stored through `batches`. */
+  private remember(outputs: readonly TransformOutput[], batches: OutputBatches): Promise<RememberedOutput[]> {
+    return Promise.all(
+      outputs.map(async (output) => ({
+        path: output.path,
+        blob: output.content instanceof Uint8Array ? await batches.add(output.content, output.mediaType) : output.content.blob,
+        meta: output.meta,
+        annotations: output.annotations,
+      })),
+    );
   }
 
   private async store(actor: Actor, project: string, output: TransformOutput): Promise<RememberedOutput> {
@@ -285,7 +308,7 @@ export class TransformRunner {
     for await (const item of this.items(actor, project, snapshot)) yield this.inputOf(actor, project, item);
   }
 
-  private inputOf(actor: Actor, project: string, item: Item): TransformInput {
+  private inputOf(actor: Actor, project: string, item: Item, open?: (hash: string) => Promise<AsyncIterable<Uint8Array>>): TransformInput {
     return {
       path: item.path,
       blob: item.blob as BlobHash,
@@ -294,11 +317,29 @@ export class TransformRunner {
       annotations: item.annotations,
       bytes: async () => {
         const chunks: Uint8Array[] = [];
-        for await (const chunk of await this.deps.blobs.open(actor, project, item.blob)) chunks.push(chunk);
+        for await (const chunk of await (open ? open(item.blob) : this.deps.blobs.open(actor, project, item.blob))) chunks.push(chunk);
         return Buffer.concat(chunks);
       },
     };
   }
+
+  /**
+   * Opens the blobs of `items` with one permission check per batch (BlobService.statAll) rather
+   * than one per blob: an item transform reads thousands.
+   */
+  private async openerFor(actor: Actor, project: string, items: readonly Item[]): Promise<(hash: string) => Promise<AsyncIterable<Uint8Array>>> {
+    const batches: BlobBatch[] = [];
+    const hashes = [...new Set(items.map((item) => item.blob))];
+    for (let i = 0; i < hashes.length; i += MAX_STAT_QUERY) batches.push(await this.deps.blobs.statAll(actor, project, hashes.slice(i, i + MAX_STAT_QUERY)));
+    const byHash = new Map<string, BlobBatch>();
+    for (const batch of batches) for (const entry of batch.entries) byHash.set(entry.hash, batch);
+    return (hash) => {
+      const batch = byHash.get(hash);
+      if (!batch) throw new NotFoundError('blob', hash);
+      return batch.open(hash);
+    };
+  }
+
 }
 
 interface Plan {
