@@ -1,13 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BlobClient } from './blob-client.ts';
+import { CliError, ExitCode } from './cli-error.ts';
 import { downloadBatch } from './download-batch.ts';
 import { writeVerified } from './download-blob.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import type { Progress } from './progress.ts';
 import { planTransfers, TRANSFER_CONCURRENCY } from './transfer-batches.ts';
+
+// Blobs up to this size are collected in memory, checked, and written with blocking calls: for
+// a small file, open, write, close and rename take microseconds each, against several times
+// that in thread-pool round trips (an export of 10,000 files of 4 KiB spent most of its time there).
+const SMALL_WRITE_BYTES = 64 * 1024;
 
 /** A blob and every file that gets its content. */
 interface BlobFiles {
@@ -50,7 +56,41 @@ export async function exportBlobs(
   let made = 0;
   const temporary = () => `${prefix}${(made++).toString(36)}`;
 
+  const directoriesMade = new Set<string>();
+  const placeSmall = async (blob: BlobFiles, content: AsyncIterable<Uint8Array>) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of content) {
+      chunks.push(chunk);
+      size += chunk.byteLength;
+      if (size > blob.size) break;
+    }
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== blob.hash || size !== blob.size)
+      throw new CliError('CORRUPT_OBJECT', `blob ${blob.hash} arrived as ${size} bytes hashing to ${actual}; expected ${blob.size} bytes`, {
+        exitCode: ExitCode.unexpected,
+      });
+    for (const path of blob.paths) {
+      const part = temporary();
+      try {
+        writeFileSync(part, bytes, { flag: 'wx' });
+        const dir = dirname(path);
+        if (!directoriesMade.has(dir)) {
+          mkdirSync(dir, { recursive: true });
+          directoriesMade.add(dir);
+        }
+        renameSync(part, path);
+      } catch (error) {
+        rmSync(part, { force: true });
+        throw error;
+      }
+      progress.add(blob.size);
+    }
+  };
+
   const place = async (blob: BlobFiles, content: AsyncIterable<Uint8Array>) => {
+    if (blob.size <= SMALL_WRITE_BYTES) return placeSmall(blob, content);
     const parts = blob.paths.map(temporary);
     try {
       await writeVerified(content, blob, parts[0]!, (n) => progress.add(n));

@@ -146,6 +146,29 @@ export class BlobService {
   }
 
   /**
+   * Opens blobs of the project whose sizes the caller already knows (items carry them), for a
+   * long batched read: checked up front like `statAll` (one question for all of them), without
+   * asking the store about each, which for many small blobs costs as much as reading them. The
+   * returned function opens one of `hashes` whole, verified as it is read; a blob gone from the
+   * store fails there, with NotFoundError('blob').
+   * @throws ForbiddenError, InvalidHashError, InvalidInputError when asking about too many at
+   * once, NotFoundError('blob') naming the first one (in the order given) the project does not hold
+   */
+  async readerOf(actor: Actor | null, project: string, hashes: readonly string[]): Promise<(hash: string) => Promise<AsyncIterable<Uint8Array>>> {
+    if (hashes.length > MAX_STAT_QUERY)
+      throw new InvalidInputError('hashes', `at most ${MAX_STAT_QUERY} per request, got ${hashes.length}`);
+    const parsed = hashes.map((h) => parseBlobHash(h));
+    await this.deps.access.require(actor, { project, permission: 'blob.read', action: 'blob.read' });
+    const [notHeld] = await this.deps.grants.missingBlobs(project, parsed);
+    if (notHeld !== undefined) throw new NotFoundError('blob', notHeld);
+    const listed = new Set<string>(parsed);
+    return async (hash) => {
+      if (!listed.has(hash)) throw new NotFoundError('blob', hash);
+      return this.deps.blobs.get(hash as BlobHash, { verify: true });
+    };
+  }
+
+  /**
    * Opens a blob of the project, whole (verified against its hash as it is read) or a byte
    * range [start, end).
    * @throws ForbiddenError, InvalidHashError, NotFoundError('blob'), InvalidInputError for a bad range

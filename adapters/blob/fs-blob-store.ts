@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, writeFile } from 'node:fs';
+import { close, createReadStream, open as openFile, read, writeFile } from 'node:fs';
 import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +23,12 @@ const BLOB_MODE = 0o444;
 // The callback form chains open, write, fsync and close without a FileHandle and its promises,
 // which measured up to half less CPU per small put than the FileHandle calls.
 const writeFileFlushed = promisify(writeFile);
+const openForReading = promisify(openFile);
+const readInto = promisify(read);
+const closeFile = promisify(close);
+// Whole blobs up to one read chunk are read with one call: setting up a read stream costs more
+// than reading a small file (a tar of 10,000 small blobs spent most of its time there).
+const WHOLE_READ_MAX_BYTES = READ_CHUNK_BYTES;
 
 /**
  * A BlobStore on a local filesystem. A blob lives at `root/ab/cd/<hash>` (two fan-out levels
@@ -256,6 +262,10 @@ async function* readBlob(
   end: number,
   verify: boolean,
 ): AsyncGenerator<Uint8Array> {
+  if (start === 0 && end > 0 && end <= WHOLE_READ_MAX_BYTES) {
+    yield await readSmallBlob(file, hash, end, verify);
+    return;
+  }
   const hasher = verify ? new StreamingSha256() : null;
   if (end > start) {
     try {
@@ -273,6 +283,34 @@ async function* readBlob(
     const actual = hasher.digestHex();
     if (actual !== hash) throw new CorruptObjectError('blob', hash, actual);
   }
+}
+
+/**
+ * The first `end` bytes of a small blob, read with one read call (its size is known from the
+ * stat before); verified, before any byte is handed out, when asked.
+ */
+async function readSmallBlob(file: string, hash: BlobHash, end: number, verify: boolean): Promise<Uint8Array> {
+  let fd: number;
+  try {
+    fd = await openForReading(file, 'r');
+  } catch (error) {
+    if (isMissing(error)) throw new NotFoundError('blob', hash);
+    throw error;
+  }
+  const bytes = Buffer.allocUnsafe(end);
+  let length = 0;
+  try {
+    // A read may return fewer bytes than asked; 0 means the file is shorter than it was.
+    for (let n = -1; length < end && n !== 0; length += n) n = (await readInto(fd, bytes, length, end - length, length)).bytesRead;
+  } finally {
+    await closeFile(fd);
+  }
+  const read = bytes.subarray(0, length);
+  if (verify) {
+    const actual = sha256Hex(read);
+    if (actual !== hash) throw new CorruptObjectError('blob', hash, actual);
+  }
+  return read;
 }
 
 /** Writes the whole chunk: a write call may accept fewer bytes than asked. */

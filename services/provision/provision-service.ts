@@ -105,10 +105,10 @@ export class ProvisionService {
 
   private async opened(actor: Actor, project: string, window: readonly SampleEntry[]): Promise<ProvisionedEntry[]> {
     const hashes = [...new Set(window.flatMap((entry) => (entry.kind === 'item' ? [entry.item.blob] : [])))];
-    const batch = await this.deps.blobs.statAll(actor, project, hashes);
+    const open = await this.deps.blobs.readerOf(actor, project, hashes);
     return window.map((entry) =>
       entry.kind === 'item'
-        ? { name: entry.item.path, size: entry.item.size, open: () => batch.open(entry.item.blob) }
+        ? { name: entry.item.path, size: entry.item.size, open: () => open(entry.item.blob) }
         : bytesEntry(entry.name, entry.bytes),
     );
   }
