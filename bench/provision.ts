@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig } from '../server/config.ts';
+import { startServer } from '../server/main.ts';
+import { medianMs, target, type BenchResult } from './result.ts';
+
+const run = promisify(execFile);
+const sheafBin = new URL('../bin/sheaf.js', import.meta.url).pathname;
+const FILE_BYTES = 4096;
+const RUNS = 3;
+
+/**
+ * Provisioning against a real server (embedded database, blob store on the same filesystem as
+ * the exports): `sheaf export` of a 10,000-file snapshot versus `cp -r` of the same files, with
+ * and without `--link` (whose system counterpart, `cp -rl`, is shown too); and the snapshot's
+ * tar stream, read by curl, versus `tar -cf - dir | cat`. Every client is a child process, as
+ * users run them; medians of three runs, after the files were read once (warm page cache on
+ * both sides). With --large, the `--link` export of 100,000 files is timed against its 5 s goal.
+ */
+export async function benchProvision(options: { large: boolean; workDir: string; log?: (line: string) => void }): Promise<BenchResult[]> {
+  const log = options.log ?? (() => {});
+  const files = options.large ? 100_000 : 10_000;
+  await mkdir(options.workDir, { recursive: true });
+  const work = await mkdtemp(join(options.workDir, 'provision-'));
+  const source = join(work, 'source');
+  log(`writing ${files} files of 4 KiB…`);
+  for (let dir = 0; dir * 1000 < files; dir++) {
+    await mkdir(join(source, `d${dir}`), { recursive: true });
+    await Promise.all(
+      Array.from({ length: Math.min(1000, files - dir * 1000) }, (_, i) => writeFile(join(source, `d${dir}`, `f${i}.bin`), randomBytes(FILE_BYTES))),
+    );
+  }
+  const server = await startServer(loadConfig({}, { port: 0, dataDir: join(work, 'server'), logLevel: 'silent', exposeBlobPaths: true }));
+  const env = { ...process.env, SHEAF_TOKEN: server.bootstrapToken ?? '' };
+  const sheaf = (...args: string[]) => run(process.execPath, [sheafBin, ...args, '--server', server.url, '--json'], { maxBuffer: 64 * 1024 * 1024, env });
+  let made = 0;
+  const fresh = () => join(work, `out-${made++}`);
+  try {
+    log('sheaf push (setup)…');
+    await sheaf('dataset', 'create', 'bench');
+    const { snapshot } = JSON.parse((await sheaf('push', source, '--dataset', 'bench', '-m', 'bench')).stdout) as { snapshot: string };
+    const results: BenchResult[] = [];
+
+    log('cp -r, cp -rl and tar baselines…');
+    const cpMs = await medianMs(RUNS, () => run('cp', ['-r', source, fresh()]), true);
+    const cpLinkMs = await medianMs(RUNS, () => run('cp', ['-rl', source, fresh()]), true);
+    // Through a pipe: GNU tar skips reading the files when it sees it writes to /dev/null.
+    const tarMs = await medianMs(RUNS, () => run('sh', ['-c', `tar -cf - -C "${source}" . | cat > /dev/null`]), true);
+
+    log('sheaf export…');
+    const exportMs = await medianMs(RUNS, () => sheaf('export', snapshot, fresh()), true);
+    results.push(ratioResult(`sheaf export ${files} files of 4 KiB`, files, exportMs, 'cp -r', cpMs, 0.8));
+    log('sheaf export --link…');
+    let linked = 0;
+    const linkMs = await medianMs(RUNS, async () => {
+      linked = (JSON.parse((await sheaf('export', snapshot, fresh(), '--link')).stdout) as { linked: number }).linked;
+    }, true);
+    results.push({
+      ...ratioResult(`sheaf export --link ${files} files`, files, linkMs, 'cp -r', cpMs, 0.8),
+      note: `cp -rl (links, no copy) of the same tree: ${((files / cpLinkMs) * 1000).toFixed(0)} files/s; ${linked} of ${files} files linked`,
+      ...(options.large ? { target: target('100k files < 5 s', linkMs < 5000 && linked === files) } : {}),
+    });
+
+    log('tar stream…');
+    const url = `${server.url}/v1/projects/default/snapshots/${snapshot}/tar`;
+    const curl = () => run('sh', ['-c', `curl -sf -H "Authorization: Bearer $SHEAF_TOKEN" "${url}" | cat > /dev/null`], { env });
+    const streamMs = await medianMs(RUNS, curl, true);
+    results.push(ratioResult(`tar stream of ${files} files (curl)`, files, streamMs, 'tar -cf - dir | cat', tarMs, 0.8));
+    return results;
+  } finally {
+    await server.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function ratioResult(name: string, files: number, ms: number, baselineName: string, baselineMs: number, goal: number): BenchResult {
+  const ratio = baselineMs / ms;
+  return {
+    name,
+    value: (files / ms) * 1000,
+    unit: 'files/s',
+    baseline: { name: baselineName, value: (files / baselineMs) * 1000 },
+    ratio,
+    target: target(`>= ${goal}x ${baselineName}`, ratio >= goal),
+  };
+}
