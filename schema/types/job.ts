@@ -25,7 +25,7 @@ const JobProgressRef = builder.objectRef<JobProgress>('JobProgress').implement({
 const JobFailureRef = builder.objectRef<JobFailureInfo>('JobFailure').implement({
   description: 'Why a job failed (or, while it is retrying, why its last attempt did).',
   fields: (t) => ({
-    code: t.exposeString('code', { description: 'The handler\'s own code, a core error\'s, JOB_TIMEOUT, WORKER_LOST, WORKER_STOPPED or INTERNAL.' }),
+    code: t.exposeString('code', { description: 'The handler\'s own code, a core error\'s, JOB_TIMEOUT, WORKER_LOST, WORKER_STOPPED, UNKNOWN_JOB_KIND or INTERNAL.' }),
     message: t.exposeString('message'),
     detail: t.field({ type: 'JSON', nullable: true, description: 'Per-item failures and the like, when the handler gives them.', resolve: (f) => f.detail }),
   }),
