@@ -28,7 +28,9 @@ export type EntityKind =
   | 'ref'
   | 'user'
   | 'token'
-  | 'membership';
+  | 'membership'
+  | 'job'
+  | 'stream';
 
 export class NotFoundError extends CoreError<{ kind: EntityKind; id: string }> {
   static readonly code = 'NOT_FOUND';
@@ -188,5 +190,89 @@ export class RateLimitedError extends CoreError<{ retryAfterSeconds: number }> {
   readonly code = RateLimitedError.code;
   constructor(retryAfterSeconds: number) {
     super(`too many requests: retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}
+
+/** A job's attempt ran past its time limit; its handler's signal was aborted. */
+export class JobTimeoutError extends CoreError<{ timeoutSeconds: number }> {
+  static readonly code = 'JOB_TIMEOUT';
+  readonly code = JobTimeoutError.code;
+  constructor(timeoutSeconds: number) {
+    super(`the job ran longer than its limit of ${timeoutSeconds} s`, { timeoutSeconds });
+  }
+}
+
+/** The reason a running job's signal is aborted when someone cancels it. */
+export class JobCancelledError extends CoreError<{ job: string }> {
+  static readonly code = 'JOB_CANCELLED';
+  readonly code = JobCancelledError.code;
+  constructor(job: string) {
+    super(`job ${job} was cancelled`, { job });
+  }
+}
+
+/** The job has already ended (succeeded or failed), so it cannot be cancelled. Nothing changed. */
+export class JobFinishedError extends CoreError<{ job: string; state: string }> {
+  static readonly code = 'JOB_FINISHED';
+  readonly code = JobFinishedError.code;
+  constructor(job: string, state: string) {
+    super(`job ${job} has already ended: ${state}`, { job, state });
+  }
+}
+
+/**
+ * What a job handler throws to fail with a reason of its own: a stable `code` (e.g.
+ * `CORRUPT_BLOBS`), a message for the job's readers, optional JSON `detail` (per-item
+ * failures) and whether another attempt might succeed.
+ */
+export class JobFailure extends CoreError<{ detail: unknown; retryable: boolean }> {
+  readonly code: string;
+  constructor(code: string, message: string, options: { detail?: unknown; retryable?: boolean } = {}) {
+    super(message, { detail: options.detail ?? null, retryable: options.retryable ?? false });
+    this.code = code;
+  }
+}
+
+/**
+ * Something that needs a database other processes can reach (a separate job worker) was asked
+ * of the embedded one, which only the process that opened it can use.
+ */
+export class PostgresRequiredError extends CoreError<{ what: string }> {
+  static readonly code = 'POSTGRES_REQUIRED';
+  readonly code = PostgresRequiredError.code;
+  constructor(what: string) {
+    super(`${what} needs PostgreSQL (set DATABASE_URL): the embedded database can only be opened by the one process that runs it`, { what });
+  }
+}
+
+/** A keep rule (an edge filter on item meta, e.g. `meta.confidence<0.5`) that cannot be parsed. */
+export class KeepRuleError extends InvalidInputError {
+  static override readonly code = 'INVALID_KEEP_RULE';
+  override readonly code = KeepRuleError.code;
+  constructor(
+    readonly rule: string,
+    /** Offset in the rule where the problem starts. */
+    readonly position: number,
+    reason: string,
+  ) {
+    super('keep rule', `${reason} at offset ${position} of ${JSON.stringify(rule.length > 80 ? rule.slice(0, 80) + '…' : rule)}`);
+  }
+}
+
+/** An item path template (e.g. `{topic}/{timestamp}-{hash}.jpg`) that cannot be parsed. */
+export class PathTemplateError extends InvalidInputError {
+  static override readonly code = 'INVALID_PATH_TEMPLATE';
+  override readonly code = PathTemplateError.code;
+  constructor(template: string, reason: string) {
+    super('path template', `${JSON.stringify(template.length > 80 ? template.slice(0, 80) + '…' : template)} ${reason}`);
+  }
+}
+
+/** One line of a line-delimited upload is longer than the limit; the line is refused, the others are not. */
+export class LineTooLongError extends InvalidInputError {
+  static override readonly code = 'LINE_TOO_LONG';
+  override readonly code = LineTooLongError.code;
+  constructor(readonly maxBytes: number) {
+    super('line', `is longer than ${maxBytes} bytes`);
   }
 }

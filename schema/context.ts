@@ -4,7 +4,11 @@ import type { AuditLog } from '../services/audit/audit-log.ts';
 import type { BlobService } from '../services/blob-service.ts';
 import type { DatasetService } from '../services/dataset-service.ts';
 import type { IdentityService } from '../services/identity/identity-service.ts';
+import type { StreamService } from '../services/ingest/stream-service.ts';
+import type { JobService } from '../services/jobs/job-service.ts';
+import type { LineageService } from '../services/lineage/lineage-service.ts';
 import type { StorageStats } from '../services/storage-stats.ts';
+import type { TransformService } from '../services/transforms/transform-jobs.ts';
 
 /** The services resolvers call; built once in server/main.ts. */
 export interface Services {
@@ -14,6 +18,10 @@ export interface Services {
   readonly datasets: DatasetService;
   readonly blobs: BlobService;
   readonly stats: StorageStats;
+  readonly streams: StreamService;
+  readonly jobs: JobService;
+  readonly lineage: LineageService;
+  readonly transforms: TransformService;
 }
 
 /** Per-request GraphQL context. */

@@ -6,17 +6,22 @@ import './types/commit.ts';
 import './types/dataset.ts';
 import './types/diff.ts';
 import './types/item.ts';
+import './types/job.ts';
 import './types/json.ts';
+import './types/lineage.ts';
 import './types/membership.ts';
 import './types/project.ts';
 import './types/snapshot.ts';
 import './types/storage.ts';
+import './types/stream.ts';
 import './types/tag.ts';
 import './types/token.ts';
+import './types/transform.ts';
 import './types/user.ts';
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 /** The API schema: every type registers itself on import; this file only assembles. */
 export const schema = builder.toSchema({ sortSchema: true });

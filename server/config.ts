@@ -37,6 +37,13 @@ export interface Config {
   readonly headersTimeoutMs: number;
   /** Images whose header declares more pixels than this are refused before decoding. */
   readonly maxImagePixels: number;
+  /** Jobs the server runs at once; 0 leaves them to `sheaf worker` processes (PostgreSQL only). */
+  readonly workers: number;
+  /**
+   * Answer `POST /v1/projects/:project/blobs/paths` with blob file paths, so a CLI on the same
+   * machine can hard-link exports (`sheaf export --link`). Off by default: single-machine only.
+   */
+  readonly exposeBlobPaths: boolean;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     secureCookies: flag('SHEAF_SECURE_COOKIES', !isLoopbackHost(host)),
     headersTimeoutMs: integer('SHEAF_HEADERS_TIMEOUT_MS', 30_000, 1000, 10 * 60_000),
     maxImagePixels: integer('SHEAF_MAX_IMAGE_PIXELS', 100_000_000, 1, Number.MAX_SAFE_INTEGER),
+    workers: integer('SHEAF_WORKERS', 1, 0, 64),
+    exposeBlobPaths: flag('SHEAF_EXPOSE_BLOB_PATHS', false),
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -8,6 +8,7 @@ import { FsBlobStore } from '../adapters/blob/fs-blob-store.ts';
 import { createVersionStore } from '../adapters/db/kysely-version-store.ts';
 import { KyselyAccessStore } from '../adapters/db/kysely-access-store.ts';
 import { KyselyAuditStore } from '../adapters/db/kysely-audit-store.ts';
+import { KyselyLineageStore } from '../adapters/db/kysely-lineage-store.ts';
 import { KyselyIdentityStore } from '../adapters/db/kysely-identity-store.ts';
 import { KyselyMembershipStore } from '../adapters/db/kysely-membership-store.ts';
 import { migrateToLatest } from '../adapters/db/migrate.ts';
@@ -21,10 +22,20 @@ import { DatasetService } from '../services/dataset-service.ts';
 import { AccessControl } from '../services/access/access-control.ts';
 import { AuditLog } from '../services/audit/audit-log.ts';
 import { BOOTSTRAP_USER, IdentityService } from '../services/identity/identity-service.ts';
+import { registerBuiltInJobs } from '../services/jobs/built-in-jobs.ts';
+import { LineageService } from '../services/lineage/lineage-service.ts';
+import { BlobPaths } from '../services/provision/blob-paths.ts';
+import { ProvisionService } from '../services/provision/provision-service.ts';
 import { StorageStats } from '../services/storage-stats.ts';
 import type { Config } from './config.ts';
 import { graphqlHandler } from './graphql-handler.ts';
+import { openJobSystem } from './job-system.ts';
+import { openStreamSystem } from './stream-system.ts';
+import { openTransformSystem } from './transform-system.ts';
 import { blobRoutes } from './http/blob-routes.ts';
+import { blobPathRoutes } from './http/blob-path-routes.ts';
+import { snapshotRoutes } from './http/snapshot-routes.ts';
+import { ndjsonRoutes } from './http/ndjson-routes.ts';
 import { authenticate, refuseFailedAuthentication } from './http/authenticate.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { loginLimiter, rateLimit } from './http/rate-limit.ts';
@@ -76,20 +87,28 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     audit,
     sessionTtlMs: config.sessionTtlHours * 3_600_000,
   });
+  const jobSystem = await openJobSystem({ database, access, audit, logger });
+  const streamSystem = openStreamSystem({ db: database.db, access, audit, logger, maxBlobBytes: config.maxBlobBytes, services: () => services });
+  const datasets = new DatasetService({ engine, access, audit, grants, owners: identity });
+  const blobService = new BlobService({
+    blobs: new FsBlobStore({ root: join(config.dataDir, 'blobs') }),
+    catalog: store.blobs,
+    maxBlobBytes: config.maxBlobBytes,
+    access,
+    audit,
+    grants,
+  });
   const services: Services = {
     access,
     audit,
     identity,
-    datasets: new DatasetService({ engine, access, audit, grants, owners: identity }),
-    blobs: new BlobService({
-      blobs: new FsBlobStore({ root: join(config.dataDir, 'blobs') }),
-      catalog: store.blobs,
-      maxBlobBytes: config.maxBlobBytes,
-      access,
-      audit,
-      grants,
-    }),
+    datasets,
+    blobs: blobService,
     stats: new StorageStats({ engine, access }),
+    streams: streamSystem.service,
+    jobs: jobSystem.service,
+    lineage: new LineageService({ store: new KyselyLineageStore(database.db), access, grants }),
+    transforms: openTransformSystem({ db: database.db, datasets, blobs: blobService, access, jobs: jobSystem.service, maxImagePixels: config.maxImagePixels }),
   };
   // An empty instance gets an administrator and a token for it, printed once (there is no
   // default password to forget to change), and the default project, owned by that administrator.
@@ -102,6 +121,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       if (!(error instanceof AlreadyExistsError)) throw error;
     });
   }
+  registerBuiltInJobs(services.jobs, services);
+  if (config.workers > 0) await jobSystem.run(config.workers);
+  else if (database.dialect === 'pglite') logger.warn('SHEAF_WORKERS=0 on the embedded database: jobs will wait, as no other process can open it to run them');
 
   const metrics = createMetrics();
   const app = new Koa();
@@ -124,6 +146,11 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   app.use(refuseFailedAuthentication());
   const health = healthRoutes({ checkDatabase: async () => void (await sql`select 1`.execute(database.db)) });
   const blobs = blobRoutes({ blobs: services.blobs, metrics: metrics.blobTraffic });
+  const provision = new ProvisionService({ engine, access, grants, blobs: services.blobs, lineage: services.lineage });
+  const snapshots = snapshotRoutes({ provision, blobs: services.blobs, lineage: services.lineage, metrics: metrics.blobTraffic });
+  // Only its pathOf is used; stores sharing a root are safe (see FsBlobStore).
+  const blobFiles = config.exposeBlobPaths ? new FsBlobStore({ root: join(config.dataDir, 'blobs') }) : null;
+  const blobPaths = blobPathRoutes({ paths: new BlobPaths({ access, grants, locate: blobFiles && ((hash) => blobFiles.pathOf(hash)) }) });
   const graphql = new Router();
   graphql.all(
     '/graphql',
@@ -138,6 +165,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   );
   const sessions = sessionRoutes({ identity, secureCookies: config.secureCookies, loginLimiter: loginLimiter(config.loginAttemptsPerMinute) });
   for (const router of [health, metrics.router, sessions, blobs, graphql]) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of [snapshots, blobPaths]) app.use(router.routes()).use(router.allowedMethods());
+  const ndjson = ndjsonRoutes({ ndjson: streamSystem.ndjson });
+  app.use(ndjson.routes()).use(ndjson.allowedMethods());
 
   const server = app.listen(config.port, config.host);
   // Node ends any request after 5 minutes by default: too short for multi-GB blob uploads.
@@ -148,12 +178,15 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     server.once('listening', resolve);
     server.once('error', reject);
   }).catch(async (error) => {
+    await jobSystem.close();
     await database.close();
     throw error;
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: database.dialect, dataDir: config.dataDir }, 'sheaf is listening');
+  // Streams start once the server answers: their state is then visible from the first message.
+  await streamSystem.start();
   return {
     url,
     services,
@@ -164,6 +197,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await streamSystem.close();
+      await jobSystem.close();
       await database.close();
     },
   };

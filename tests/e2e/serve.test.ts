@@ -31,7 +31,8 @@ test('serves on the given port and data dir, answers the CLI, and exits 0 on SIG
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const started = Date.now();
     while (!stdout.includes('\n')) {
-      assert.ok(Date.now() - started < 30_000, `no URL printed: ${stderr}`);
+      // A generous bound, not a timing target: a fresh on-disk database starts slowly on a loaded machine.
+      assert.ok(Date.now() - started < 120_000, `no URL printed: ${stderr}`);
       assert.is(child.exitCode, null, `serve exited: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
