@@ -38,20 +38,20 @@ export async function applyExport(
   root: string,
   plan: ExportPlan,
   manifest: Omit<ExportManifest, 'items'>,
-  options: { previous: ReadonlySet<string>; link: boolean },
+  options: { incremental: boolean; previous: ReadonlySet<string>; link: boolean },
 ): Promise<ExportCounts> {
   const targets = new Map(exportTargets(root, plan.items.map((item) => item.path)).map((target, i) => [plan.items[i]!.path, target]));
   const removed = exportTargets(root, plan.remove);
   const pending = join(root, PENDING_NAME);
-  const ours = new Set([...options.previous, ...(await pendingPaths(pending))]);
-  const added = plan.write.filter((item) => !ours.has(item.path)).map((item) => item.path);
+  const ours = new Set([...options.previous, ...(options.incremental ? await pendingPaths(pending) : [])]);
+  // Into a new or empty directory (checked before), nothing can be in the way.
+  const added = options.incremental ? plan.write.filter((item) => !ours.has(item.path)).map((item) => item.path) : [];
   for (const path of added) {
     const exists = await lstat(targets.get(path)!).then(() => true, () => false);
     if (exists) throw new CliError('PATH_CONFLICT', `${targets.get(path)} exists and is not from the earlier export; move it away or export into a new directory`);
   }
   await mkdir(root, { recursive: true });
-  // An export into an empty directory has nothing to tell apart.
-  if (options.previous.size > 0 && added.length > 0) await writeFile(pending, JSON.stringify({ snapshot: manifest.snapshot, added }));
+  if (added.length > 0) await writeFile(pending, JSON.stringify({ snapshot: manifest.snapshot, added }));
 
   for (const target of removed) await rm(target, { force: true });
   await removeEmptyDirectories(root, removed);

@@ -66,7 +66,7 @@ export const exportCommand: CommandSpec = {
       selection: { prefix: selection.prefix ?? null, filter: selection.filter ?? null },
     };
     const previousPaths = new Set(previous?.items.map((item) => item.path));
-    const counts = await applyExport(context, snapshots, root, plan, manifest, { previous: previousPaths, link: args.flag('link') });
+    const counts = await applyExport(context, snapshots, root, plan, manifest, { incremental: previous !== null, previous: previousPaths, link: args.flag('link') });
     const summary = `written ${counts.written}${counts.linked ? ` (${counts.linked} linked)` : ''}, removed ${counts.removed}, unchanged ${counts.unchanged}`;
     return {
       json: {
