@@ -132,8 +132,20 @@ class MqttSource implements MessageSource {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = null;
+    if (!client) return;
+    // mqtt.js finishes a connection under way after end() and then holds the session, taking it
+    // over from the next source with this client id: let the attempt settle first.
+    if (!client.connected)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, this.options.connectTimeoutMs);
+        client.once('connect', done).once('close', done);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
     // A normal DISCONNECT: the session (with its session expiry) stays at the broker.
-    if (client) await client.endAsync().catch(() => client.endAsync(true));
+    await client.endAsync().catch(() => client.endAsync(true));
   }
 
   private messageOf(packet: IPublishPacket): SourceMessage {

@@ -99,6 +99,34 @@ test('the session keeps messages published while the source is stopped; discardi
   }
 });
 
+test('a source stopped while still connecting leaves no client behind to take the session over', async () => {
+  const topic = uniqueTopic('early-stop');
+  const clientId = `sheaf-t-${randomBytes(6).toString('hex')}`;
+  const early = sources.open({ broker: testBrokerUrl, topic, clientId });
+  early.start({ message: () => {}, connection: () => {} });
+  await early.stop();
+  const pub = await publisher();
+  try {
+    const events: string[] = [];
+    const got: string[] = [];
+    const source = sources.open({ broker: testBrokerUrl, topic, clientId });
+    source.start({ message: (m) => void got.push(Buffer.from(m.payload).toString()), connection: (c) => events.push(c.state) });
+    while (!events.includes('connected')) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    await pub.send(topic, 'hello');
+    while (got.length === 0) await new Promise((r) => setTimeout(r, 20));
+    // A client left over from the first source would connect with the same id and push this one off.
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = [...events];
+    await source.stop();
+    assert.equal(got, ['hello']);
+    assert.equal(before, ['connected'], 'connected once, never pushed off');
+  } finally {
+    await pub.endAsync();
+    await sources.discardSession({ broker: testBrokerUrl, clientId });
+  }
+});
+
 test('an unreachable broker is reported as disconnected with a reason, and retried', async () => {
   const source = new MqttSources({ reconnectMs: 100, connectTimeoutMs: 500 }).open({ broker: 'mqtt://127.0.0.1:1', topic: 't', clientId: `sheaf-t-${randomBytes(6).toString('hex')}` });
   const reasons: string[] = [];
