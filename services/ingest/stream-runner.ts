@@ -39,6 +39,12 @@ const MAX_BATCH_BYTES = 32 * 1024 * 1024;
 /** Past this many bytes waiting, the source is held back until half of them are processed. */
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const RETRY_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
+/**
+ * How long a batch waits for more messages while they keep arriving: the broker sends a burst
+ * one packet after the other, and one batch of hundreds costs little more than a batch of one.
+ */
+const LINGER_MS = 20;
+const LINGER_QUIET_MS = 2;
 /** Seen messages are forgotten at most this often. */
 const FORGET_EVERY_MS = 60_000;
 
@@ -180,6 +186,7 @@ export class StreamRunner {
     const ownerCheckMs = this.deps.ownerCheckMs ?? 30_000;
     while (!this.stopping) {
       if (this.queue.length > 0) {
+        await this.gather();
         await this.retrying(() => this.process(this.takeBatch()));
       } else if (this.window.due(this.clock.now())) {
         await this.retrying(() => this.commit());
@@ -210,6 +217,17 @@ export class StreamRunner {
         this.deps.log.warn({ stream: this.record.name, project: this.record.project, err: error }, 'stream: retrying after a failure');
         await this.sleep(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!);
       }
+    }
+  }
+
+  /** Waits (at most LINGER_MS) while messages keep arriving, so that a burst makes one batch. */
+  private async gather(): Promise<void> {
+    const until = Date.now() + LINGER_MS;
+    let count = this.queue.length;
+    while (!this.stopping && count < MAX_BATCH_MESSAGES && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, LINGER_QUIET_MS));
+      if (this.queue.length === count) return;
+      count = this.queue.length;
     }
   }
 
