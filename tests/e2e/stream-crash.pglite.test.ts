@@ -1,0 +1,3 @@
+import { streamCrashSuite } from './stream-crash-suite.ts';
+
+streamCrashSuite('pglite').run();

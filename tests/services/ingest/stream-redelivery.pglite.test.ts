@@ -1,0 +1,3 @@
+import { redeliverySuite } from './stream-redelivery-suite.ts';
+
+redeliverySuite('pglite').run();
