@@ -11,8 +11,8 @@ import type { Progress } from './progress.ts';
 import { planTransfers, TRANSFER_CONCURRENCY } from './transfer-batches.ts';
 
 // Blobs up to this size are collected in memory, checked, and written with blocking calls: for
-// a small file, open, write, close and rename take microseconds each, against several times
-// that in thread-pool round trips (an export of 10,000 files of 4 KiB spent most of its time there).
+// a small file, open, write and close take microseconds each, against several times that in
+// thread-pool round trips (an export of 10,000 files of 4 KiB spent most of its time there).
 const SMALL_WRITE_BYTES = 64 * 1024;
 
 /** A blob and every file that gets its content. */
@@ -20,29 +20,39 @@ interface BlobFiles {
   readonly hash: string;
   readonly size: number;
   readonly paths: string[];
+  /** Per path: whether a file is there to be replaced. */
+  readonly replace: boolean[];
 }
 
 /**
- * Writes each `files[i].blob` to `files[i].path` (new files; their directories are created),
- * downloading each distinct blob once: small ones many to a request (tar batches), large ones
- * one per request (see planTransfers). Every download is checked against its hash while it is
- * written into a temporary file in `root` (dot-named, so a half-written file never appears
- * under an item's name), which is then renamed into place; files sharing a blob are copies of
- * the first. `progress` counts the bytes of every file written.
+ * Writes each `files[i].blob` to `files[i].path` (their directories are created), downloading
+ * each distinct blob once: small ones many to a request (tar batches), large ones one per
+ * request (see planTransfers). Every download is checked against its hash before it reaches
+ * an item's name: a small blob is checked in memory, then written; a large one is written into
+ * a temporary file in `root` (dot-named) while it is checked, then renamed into place. A file
+ * that is there already (`replace`) is never written into: its new content goes to a temporary
+ * file renamed over it. (A new small file is written in place, which costs a fraction of a
+ * rename; until the export's manifest is written last, the directory is not a finished export
+ * anyway.) Files sharing a blob are copies of the first. `progress` counts the bytes of every
+ * file written.
  * @throws CliError NOT_FOUND, CORRUPT_OBJECT, UNREACHABLE…; a file system error. Temporary files
  * of a failed download are removed.
  */
 export async function exportBlobs(
   blobs: BlobClient,
-  files: readonly { blob: string; size: number; path: string }[],
+  files: readonly { blob: string; size: number; path: string; replace?: boolean | undefined }[],
   root: string,
   progress: Progress,
 ): Promise<void> {
   const byBlob = new Map<string, BlobFiles>();
-  for (const { blob, size, path } of files) {
+  for (const { blob, size, path, replace = false } of files) {
     const known = byBlob.get(blob);
-    if (known) known.paths.push(path);
-    else byBlob.set(blob, { hash: blob, size, paths: [path] });
+    if (known) {
+      known.paths.push(path);
+      known.replace.push(replace);
+    } else {
+      byBlob.set(blob, { hash: blob, size, paths: [path], replace: [replace] });
+    }
   }
   const directories = new Map<string, Promise<unknown>>();
   const ensureDirectory = (dir: string) => {
@@ -71,18 +81,19 @@ export async function exportBlobs(
       throw new CliError('CORRUPT_OBJECT', `blob ${blob.hash} arrived as ${size} bytes hashing to ${actual}; expected ${blob.size} bytes`, {
         exitCode: ExitCode.unexpected,
       });
-    for (const path of blob.paths) {
-      const part = temporary();
+    for (const [i, path] of blob.paths.entries()) {
+      const dir = dirname(path);
+      if (!directoriesMade.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        directoriesMade.add(dir);
+      }
+      const target = blob.replace[i] ? temporary() : path;
       try {
-        writeFileSync(part, bytes, { flag: 'wx' });
-        const dir = dirname(path);
-        if (!directoriesMade.has(dir)) {
-          mkdirSync(dir, { recursive: true });
-          directoriesMade.add(dir);
-        }
-        renameSync(part, path);
+        writeFileSync(target, bytes, { flag: 'wx' });
+        if (target !== path) renameSync(target, path);
       } catch (error) {
-        rmSync(part, { force: true });
+        // Someone else's file, if it was there before: left alone.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(target, { force: true });
         throw error;
       }
       progress.add(blob.size);
