@@ -8,6 +8,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchBlobStore } from './blob-store.ts';
 import { benchPushExport } from './push-export.ts';
+import { benchIngest } from './ingest.ts';
+import { benchProvision } from './provision.ts';
+import { benchTransforms } from './transforms.ts';
 import type { BenchResult } from './result.ts';
 import { benchVersioning, type BenchDatabase } from './versioning.ts';
 
@@ -24,6 +27,10 @@ for (const database of databases)
   suites.push({ name: `versioning-${database}`, run: () => benchVersioning({ large, database, log }) });
 suites.unshift({ name: 'blob-store', run: () => benchBlobStore({ large, workDir: join(root, '.sheaf', 'bench') }) });
 suites.push({ name: 'push-export', run: () => benchPushExport({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
+for (const database of databases)
+  suites.push({ name: `ingest-${database}`, run: () => benchIngest({ large, database, workDir: join(root, '.sheaf', 'bench'), log }) });
+suites.push({ name: 'provision', run: () => benchProvision({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
+suites.push({ name: 'transforms', run: () => benchTransforms({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
 
 const results: BenchResult[] = [];
 for (const suite of suites) {
