@@ -1,23 +1,21 @@
-import { createHash } from 'node:crypto';
 import { CoreError, ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports.ts';
 import type { AccessControl } from '../access/access-control.ts';
 import type { Actor } from '../actor.ts';
 import type { BlobService } from '../blob-service.ts';
 import type { DatasetService } from '../dataset-service.ts';
-import { BranchWriter, type IngestItem } from './branch-writer.ts';
+import { planBatch, type BatchRules } from './batch-plan.ts';
+import { BranchWriter } from './branch-writer.ts';
 import { CommitWindow } from './commit-window.ts';
-import { deadLetterOf } from './dead-letter-of.ts';
-import { decodeMessage, isUndecodable } from './decode-message.ts';
 import type { IngestLog } from './ingest-log.ts';
-import { keeps, parseKeepRule, type KeepRule } from './keep-rule.ts';
+import { parseKeepRule } from './keep-rule.ts';
 import { messageKey } from './message-key.ts';
 import type { MessageSource, MessageSources, SourceConnection, SourceMessage } from './message-source.ts';
-import { hashValue, parsePathTemplate, renderPath, seqValue, timestampValue, type PathTemplate } from './path-template.ts';
+import { parsePathTemplate } from './path-template.ts';
 import { RateMeter } from './rate-meter.ts';
 import { STREAM_PLACEHOLDERS } from './stream-config.ts';
 import type { StreamState } from './stream-state.ts';
-import type { DeadLetter, StreamCounters, StreamRecord, StreamStore, TakenMessage } from './stream-store.ts';
+import type { StreamCounters, StreamRecord, StreamStore } from './stream-store.ts';
 
 export interface StreamRunnerDeps {
   readonly store: StreamStore;
@@ -69,8 +67,7 @@ const FORGET_EVERY_MS = 60_000;
 export class StreamRunner {
   private readonly clock: Clock;
   private readonly writer: BranchWriter;
-  private readonly template: PathTemplate;
-  private readonly keep: KeepRule | null;
+  private readonly rules: Omit<BatchRules, 'limits'>;
   private readonly window: CommitWindow;
   private readonly rate = new RateMeter();
   private readonly counters: { -readonly [K in keyof StreamCounters]: number };
@@ -96,8 +93,12 @@ export class StreamRunner {
     this.clock = deps.clock ?? { now: () => new Date() };
     const { config } = record;
     this.writer = new BranchWriter(deps, { project: record.project, dataset: config.dataset, branch: config.branch });
-    this.template = parsePathTemplate(config.path, STREAM_PLACEHOLDERS);
-    this.keep = config.keep === null ? null : parseKeepRule(config.keep);
+    this.rules = {
+      payload: config.payload,
+      template: parsePathTemplate(config.path, STREAM_PLACEHOLDERS),
+      keep: config.keep === null ? null : parseKeepRule(config.keep),
+      clientId: record.clientId,
+    };
     this.window = new CommitWindow({ every: config.every, seconds: config.seconds });
     this.counters = { ...record.counters };
     this.lastCommit = record.lastCommit;
@@ -247,60 +248,8 @@ export class StreamRunner {
     const actor = this.actor();
     const keys = batch.map(messageKey);
     const seen = await store.seen(id, keys);
-
-    const taken: TakenMessage[] = [];
-    const deadLetters: Omit<DeadLetter, 'seq'>[] = [];
-    const items: (IngestItem & { key: string })[] = [];
-    const fresh: { message: SourceMessage; key: string; content: ReturnType<typeof decodeMessage> }[] = [];
-    const inBatch = new Set<string>();
-    let duplicates = 0;
-    let dropped = 0;
-    const limits = { maxMessageBytes: this.record.config.maxMessageBytes, maxBlobBytes: this.deps.blobs.maxBlobBytes };
-    batch.forEach((message, index) => {
-      const key = keys[index]!;
-      const before = seen.get(key);
-      if (inBatch.has(key) || (before && before.state !== 'pending')) {
-        duplicates++;
-        return;
-      }
-      inBatch.add(key);
-      const decoded = decodeMessage(message, this.record.config.payload, limits);
-      if (before) {
-        // Taken before the process stopped, not staged yet: staged now, at its recorded path.
-        if (isUndecodable(decoded) || before.path === null) duplicates++;
-        else items.push({ key, ...this.itemOf(decoded, before.path as IngestItem['path']) });
-        return;
-      }
-      fresh.push({ message, key, content: decoded });
-    });
-
-    const usesSeq = this.template.parts.some((p) => typeof p !== 'string' && p.name === 'seq');
-    const numbered = fresh.filter((f) => !isUndecodable(f.content) && f.content.path === null && (this.keep === null || keeps(this.keep, f.content.meta)));
-    let seq = usesSeq && numbered.length > 0 ? await store.allocateSeq(id, numbered.length) : 0;
-    for (const { message, key, content } of fresh) {
-      const receivedAt = message.receivedAt;
-      if (isUndecodable(content)) {
-        deadLetters.push(deadLetterOf(message, content.reason));
-        taken.push({ key, state: 'dead', path: null, receivedAt });
-      } else if (this.keep !== null && !keeps(this.keep, content.meta)) {
-        dropped++;
-        taken.push({ key, state: 'dropped', path: null, receivedAt });
-      } else {
-        const hash = createHash('sha256').update(content.content).digest('hex');
-        const number = content.path === null && usesSeq ? seq++ : 0;
-        let path: IngestItem['path'];
-        try {
-          path = content.path ?? renderPath(this.template, (p) => this.placeholder(p, message, hash, number));
-        } catch (error) {
-          if (!(error instanceof InvalidInputError)) throw error;
-          deadLetters.push(deadLetterOf(message, `the path template gives no valid path: ${error.message}`));
-          taken.push({ key, state: 'dead', path: null, receivedAt });
-          continue;
-        }
-        items.push({ key, path, content: content.content, hash, meta: content.meta, mediaType: content.mediaType });
-        taken.push({ key, state: 'pending', path, receivedAt });
-      }
-    }
+    const rules = { ...this.rules, limits: { maxMessageBytes: this.record.config.maxMessageBytes, maxBlobBytes: this.deps.blobs.maxBlobBytes } };
+    const { taken, deadLetters, items, duplicates, dropped } = await planBatch(batch, keys, seen, rules, (count) => store.allocateSeq(id, count));
 
     await store.recordTaken(id, taken, deadLetters, { deadLetters: deadLetters.length, dropped });
     await this.writer.write(actor, items);
@@ -320,26 +269,6 @@ export class StreamRunner {
     this.window.add(items.length, now);
     this.rate.add(items.length);
     await this.forgetOld(batch);
-  }
-
-  private itemOf(decoded: Exclude<ReturnType<typeof decodeMessage>, { reason: string }>, path: IngestItem['path']): IngestItem {
-    const hash = createHash('sha256').update(decoded.content).digest('hex');
-    return { path, content: decoded.content, hash, meta: decoded.meta, mediaType: decoded.mediaType };
-  }
-
-  private placeholder(p: { name: string; length?: number | undefined }, message: SourceMessage, hash: string, seq: number): string {
-    switch (p.name) {
-      case 'topic':
-        return message.topic;
-      case 'timestamp':
-        return timestampValue(message.receivedAt);
-      case 'hash':
-        return hashValue(hash, p);
-      case 'seq':
-        return seqValue(seq);
-      default:
-        return this.record.clientId;
-    }
   }
 
   private async commit(): Promise<void> {
