@@ -10,19 +10,21 @@ import { medianMs, target, type BenchResult } from './result.ts';
 const run = promisify(execFile);
 const sheafBin = new URL('../bin/sheaf.js', import.meta.url).pathname;
 const FILE_BYTES = 4096;
-const RUNS = 3;
 
 /**
  * Provisioning against a real server (embedded database, blob store on the same filesystem as
  * the exports): `sheaf export` of a 10,000-file snapshot versus `cp -r` of the same files, with
  * and without `--link` (whose system counterpart, `cp -rl`, is shown too); and the snapshot's
  * tar stream, read by curl, versus `tar -cf - dir | cat`. Every client is a child process, as
- * users run them; medians of three runs, after the files were read once (warm page cache on
- * both sides). With --large, the `--link` export of 100,000 files is timed against its 5 s goal.
+ * users run them; medians of three runs after a warm-up (with --large, one run: the files are
+ * in the page cache from writing and pushing them). With --large, the `--link` export of
+ * 100,000 files is timed against its 5 s goal.
  */
 export async function benchProvision(options: { large: boolean; workDir: string; log?: (line: string) => void }): Promise<BenchResult[]> {
   const log = options.log ?? (() => {});
   const files = options.large ? 100_000 : 10_000;
+  const runs = options.large ? 1 : 3;
+  const warmup = !options.large;
   await mkdir(options.workDir, { recursive: true });
   const work = await mkdtemp(join(options.workDir, 'provision-'));
   const source = join(work, 'source');
@@ -45,19 +47,19 @@ export async function benchProvision(options: { large: boolean; workDir: string;
     const results: BenchResult[] = [];
 
     log('cp -r, cp -rl and tar baselines…');
-    const cpMs = await medianMs(RUNS, () => run('cp', ['-r', source, fresh()]), true);
-    const cpLinkMs = await medianMs(RUNS, () => run('cp', ['-rl', source, fresh()]), true);
+    const cpMs = await medianMs(runs, () => run('cp', ['-r', source, fresh()]), warmup);
+    const cpLinkMs = await medianMs(runs, () => run('cp', ['-rl', source, fresh()]), warmup);
     // Through a pipe: GNU tar skips reading the files when it sees it writes to /dev/null.
-    const tarMs = await medianMs(RUNS, () => run('sh', ['-c', `tar -cf - -C "${source}" . | cat > /dev/null`]), true);
+    const tarMs = await medianMs(runs, () => run('sh', ['-c', `tar -cf - -C "${source}" . | cat > /dev/null`]), warmup);
 
     log('sheaf export…');
-    const exportMs = await medianMs(RUNS, () => sheaf('export', snapshot, fresh()), true);
+    const exportMs = await medianMs(runs, () => sheaf('export', snapshot, fresh()), warmup);
     results.push(ratioResult(`sheaf export ${files} files of 4 KiB`, files, exportMs, 'cp -r', cpMs, 0.8));
     log('sheaf export --link…');
     let linked = 0;
-    const linkMs = await medianMs(RUNS, async () => {
+    const linkMs = await medianMs(runs, async () => {
       linked = (JSON.parse((await sheaf('export', snapshot, fresh(), '--link')).stdout) as { linked: number }).linked;
-    }, true);
+    }, warmup);
     results.push({
       ...ratioResult(`sheaf export --link ${files} files`, files, linkMs, 'cp -r', cpMs, 0.8),
       note: `cp -rl (links, no copy) of the same tree: ${((files / cpLinkMs) * 1000).toFixed(0)} files/s; ${linked} of ${files} files linked`,
@@ -67,7 +69,7 @@ export async function benchProvision(options: { large: boolean; workDir: string;
     log('tar stream…');
     const url = `${server.url}/v1/projects/default/snapshots/${snapshot}/tar`;
     const curl = () => run('sh', ['-c', `curl -sf -H "Authorization: Bearer $SHEAF_TOKEN" "${url}" | cat > /dev/null`], { env });
-    const streamMs = await medianMs(RUNS, curl, true);
+    const streamMs = await medianMs(runs, curl, warmup);
     results.push(ratioResult(`tar stream of ${files} files (curl)`, files, streamMs, 'tar -cf - dir | cat', tarMs, 0.8));
     return results;
   } finally {
