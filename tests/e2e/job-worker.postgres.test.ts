@@ -36,7 +36,7 @@ async function startWorker(): Promise<ChildProcess> {
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const started = Date.now();
   while (!stderr.includes('sheaf worker: running')) {
-    assert.ok(Date.now() - started < 30_000, `the worker did not start: ${stderr}`);
+    assert.ok(Date.now() - started < 120_000, `the worker did not start: ${stderr}`);
     assert.is(child.exitCode, null, `the worker exited: ${stderr}`);
     await sleep(50);
   }
