@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
-import { medianMs, target, type BenchResult } from './result.ts';
+import { target, timeMs, type BenchResult } from './result.ts';
 
 const run = promisify(execFile);
 const sheafBin = new URL('../bin/sheaf.js', import.meta.url).pathname;
@@ -16,8 +16,8 @@ const FILE_BYTES = 4096;
  * the exports): `sheaf export` of a 10,000-file snapshot versus `cp -r` of the same files, with
  * and without `--link` (whose system counterpart, `cp -rl`, is shown too); and the snapshot's
  * tar stream, read by curl, versus `tar -cf - dir | cat`. Every client is a child process, as
- * users run them; medians of three runs after a warm-up (with --large, one run: the files are
- * in the page cache from writing and pushing them). With --large, the `--link` export of
+ * users run them, each in turns with its baseline; medians of three turns after a warm-up (with
+ * --large, one turn: the files are in the page cache from writing and pushing them). With --large, the `--link` export of
  * 100,000 files is timed against its 5 s goal.
  */
 export async function benchProvision(options: { large: boolean; workDir: string; log?: (line: string) => void }): Promise<BenchResult[]> {
@@ -46,36 +46,50 @@ export async function benchProvision(options: { large: boolean; workDir: string;
     const { snapshot } = JSON.parse((await sheaf('push', source, '--dataset', 'bench', '-m', 'bench')).stdout) as { snapshot: string };
     const results: BenchResult[] = [];
 
-    log('cp -r, cp -rl and tar baselines…');
-    const cpMs = await medianMs(runs, () => run('cp', ['-r', source, fresh()]), warmup);
-    const cpLinkMs = await medianMs(runs, () => run('cp', ['-rl', source, fresh()]), warmup);
-    // Through a pipe: GNU tar skips reading the files when it sees it writes to /dev/null.
-    const tarMs = await medianMs(runs, () => run('sh', ['-c', `tar -cf - -C "${source}" . | cat > /dev/null`]), warmup);
-
-    log('sheaf export…');
-    const exportMs = await medianMs(runs, () => sheaf('export', snapshot, fresh()), warmup);
+    // Each tool runs right after its baseline, in turns: creating files on a shared machine's
+    // disk was measured to vary tenfold within minutes, which blocks of runs would compare.
+    log('sheaf export and cp -r, in turns…');
+    const [exportMs, cpMs] = await inTurns(runs, warmup, () => sheaf('export', snapshot, fresh()), () => run('cp', ['-r', source, fresh()]));
     results.push(ratioResult(`sheaf export ${files} files of 4 KiB`, files, exportMs, 'cp -r', cpMs, 0.8));
-    log('sheaf export --link…');
+    log('sheaf export --link and cp -rl, in turns…');
     let linked = 0;
-    const linkMs = await medianMs(runs, async () => {
+    const linkOnce = async () => {
       linked = (JSON.parse((await sheaf('export', snapshot, fresh(), '--link')).stdout) as { linked: number }).linked;
-    }, warmup);
+    };
+    const [linkMs, cpLinkMs] = await inTurns(runs, warmup, linkOnce, () => run('cp', ['-rl', source, fresh()]));
     results.push({
       ...ratioResult(`sheaf export --link ${files} files`, files, linkMs, 'cp -r', cpMs, 0.8),
       note: `cp -rl (links, no copy) of the same tree: ${((files / cpLinkMs) * 1000).toFixed(0)} files/s; ${linked} of ${files} files linked`,
       ...(options.large ? { target: target('100k files < 5 s', linkMs < 5000 && linked === files) } : {}),
     });
 
-    log('tar stream…');
+    log('tar stream and tar -cf, in turns…');
     const url = `${server.url}/v1/projects/default/snapshots/${snapshot}/tar`;
     const curl = () => run('sh', ['-c', `curl -sf -H "Authorization: Bearer $SHEAF_TOKEN" "${url}" | cat > /dev/null`], { env });
-    const streamMs = await medianMs(runs, curl, warmup);
+    // Through a pipe: GNU tar skips reading the files when it sees it writes to /dev/null.
+    const systemTar = () => run('sh', ['-c', `tar -cf - -C "${source}" . | cat > /dev/null`]);
+    const [streamMs, tarMs] = await inTurns(runs, warmup, curl, systemTar);
     results.push(ratioResult(`tar stream of ${files} files (curl)`, files, streamMs, 'tar -cf - dir | cat', tarMs, 0.8));
     return results;
   } finally {
     await server.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Median wall times in ms of `a` and `b`, run in turns `runs` times (after a warm-up turn when `warmup`). */
+async function inTurns(runs: number, warmup: boolean, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+  if (warmup) {
+    await a();
+    await b();
+  }
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    times[0].push(await timeMs(a));
+    times[1].push(await timeMs(b));
+  }
+  const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+  return [median(times[0]), median(times[1])];
 }
 
 function ratioResult(name: string, files: number, ms: number, baselineName: string, baselineMs: number, goal: number): BenchResult {

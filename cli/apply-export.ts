@@ -63,7 +63,9 @@ export async function applyExport(
   try {
     let copies = files;
     if (options.link && files.length > 0) {
-      const sources = await snapshots.blobPaths(files.map((file) => file.blob));
+      // A full manifest asked with paths carries them already; an update asks for its few.
+      const listed = plan.write.every((item) => item.file !== undefined);
+      const sources = listed ? new Map(plan.write.map((item) => [item.blob, item.file!])) : await snapshots.blobPaths(files.map((file) => file.blob));
       if (sources === null) context.warn('the server does not expose blob paths (start it with SHEAF_EXPOSE_BLOB_PATHS=1): copying instead of linking');
       else ({ linked, rest: copies } = linkFiles(files, sources, root, progress, context.warn));
     }

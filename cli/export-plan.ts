@@ -1,12 +1,13 @@
 import { comparePaths } from '../core/item-path.ts';
 import type { ApiItem } from './item-queries.ts';
+import type { ManifestItem } from './snapshot-client.ts';
 
 /** What an export does to its directory. */
 export interface ExportPlan {
   /** The items the directory holds afterwards, in path order (the new sheaf.json). */
   readonly items: ApiItem[];
   /** Items whose file is written (new, or with other content than before). */
-  readonly write: ApiItem[];
+  readonly write: ManifestItem[];
   /** Paths whose file is removed. */
   readonly remove: string[];
   /** Files left as they are. */
@@ -21,7 +22,7 @@ export interface ItemChange {
 }
 
 /** Every item written into an empty directory. */
-export function fullPlan(items: ApiItem[]): ExportPlan {
+export function fullPlan(items: ManifestItem[]): ExportPlan {
   return { items, write: items, remove: [], unchanged: 0 };
 }
 
@@ -30,7 +31,7 @@ export function fullPlan(items: ApiItem[]): ExportPlan {
  * blob is the same stay; other new items are written; items no longer there are removed. Costs
  * the size of the lists; used when the selection changed or the old export has none recorded.
  */
-export function planByComparison(previous: readonly ApiItem[], next: ApiItem[]): ExportPlan {
+export function planByComparison(previous: readonly ApiItem[], next: ManifestItem[]): ExportPlan {
   const before = new Map(previous.map((item) => [item.path, item]));
   const kept = new Set(next.map((item) => item.path));
   const write = next.filter((item) => before.get(item.path)?.blob !== item.blob);

@@ -9,6 +9,9 @@ export interface SnapshotSelection {
   readonly filter?: string | undefined;
 }
 
+/** An item of a manifest; `file` is its blob's path on the server, when asked for and exposed. */
+export type ManifestItem = ApiItem & { readonly file?: string | undefined };
+
 /** The server answers paths for at most this many blobs per request. */
 export const MAX_PATHS_PER_REQUEST = 10_000;
 
@@ -25,11 +28,13 @@ export class SnapshotClient {
 
   /**
    * The selected items of a snapshot in path order, streamed from its JSON Lines manifest. The
-   * server records the read as an export.
+   * server records the read as an export. With `paths`, items carry `file` (where the blob is
+   * stored) when the server exposes blob paths, in one pass with the listing.
    * @throws CliError NOT_FOUND, INVALID_INPUT, FORBIDDEN, UNREACHABLE…
    */
-  async *exportManifest(snapshot: string, selection: SnapshotSelection): AsyncGenerator<ApiItem> {
+  async *exportManifest(snapshot: string, selection: SnapshotSelection, options: { paths?: boolean } = {}): AsyncGenerator<ManifestItem> {
     const query = new URLSearchParams({ via: 'export' });
+    if (options.paths) query.set('paths', '1');
     if (selection.prefix) query.set('prefix', selection.prefix);
     if (selection.filter) query.set('filter', selection.filter);
     const response = await this.connection.fetch(`${this.base}/snapshots/${encodeURIComponent(snapshot)}/manifest?${query}`);
@@ -96,10 +101,10 @@ export class SnapshotClient {
   }
 }
 
-function parseLine(line: string): ApiItem {
-  let item: ApiItem;
+function parseLine(line: string): ManifestItem {
+  let item: ManifestItem;
   try {
-    item = JSON.parse(line) as ApiItem;
+    item = JSON.parse(line) as ManifestItem;
   } catch {
     throw unexpected('the manifest holds a line that is not JSON');
   }

@@ -14,6 +14,7 @@ import { KyselyMembershipStore } from '../adapters/db/kysely-membership-store.ts
 import { migrateToLatest } from '../adapters/db/migrate.ts';
 import { openDatabase } from '../adapters/db/open-database.ts';
 import { AlreadyExistsError } from '../core/errors.ts';
+import type { BlobHash } from '../core/ids.ts';
 import { Versioning } from '../core/versioning/versioning.ts';
 import type { Services } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
@@ -146,11 +147,12 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   app.use(refuseFailedAuthentication());
   const health = healthRoutes({ checkDatabase: async () => void (await sql`select 1`.execute(database.db)) });
   const blobs = blobRoutes({ blobs: services.blobs, metrics: metrics.blobTraffic });
-  const provision = new ProvisionService({ engine, access, grants, blobs: services.blobs, lineage: services.lineage });
-  const snapshots = snapshotRoutes({ provision, blobs: services.blobs, lineage: services.lineage, metrics: metrics.blobTraffic });
   // Only its pathOf is used; stores sharing a root are safe (see FsBlobStore).
   const blobFiles = config.exposeBlobPaths ? new FsBlobStore({ root: join(config.dataDir, 'blobs') }) : null;
-  const blobPaths = blobPathRoutes({ paths: new BlobPaths({ access, grants, locate: blobFiles && ((hash) => blobFiles.pathOf(hash)) }) });
+  const locate = blobFiles && ((hash: BlobHash) => blobFiles.pathOf(hash));
+  const provision = new ProvisionService({ engine, access, grants, blobs: services.blobs, lineage: services.lineage, locate });
+  const snapshots = snapshotRoutes({ provision, blobs: services.blobs, lineage: services.lineage, metrics: metrics.blobTraffic });
+  const blobPaths = blobPathRoutes({ paths: new BlobPaths({ access, grants, locate }) });
   const graphql = new Router();
   graphql.all(
     '/graphql',

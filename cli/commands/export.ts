@@ -14,7 +14,7 @@ import { parseLocation } from '../location.ts';
 import { readPreviousExport } from '../previous-export.ts';
 import { resolveLocation } from '../resolve-location.ts';
 import { ServerConnection } from '../server-connection.ts';
-import { SnapshotClient, type SnapshotSelection } from '../snapshot-client.ts';
+import { SnapshotClient, type ManifestItem, type SnapshotSelection } from '../snapshot-client.ts';
 import { snapshotChanges } from '../snapshot-changes.ts';
 
 /** `sheaf export <ref> <dir>`: the items of a snapshot as files, plus a sheaf.json manifest. */
@@ -58,7 +58,7 @@ export const exportCommand: CommandSpec = {
     const resolved = await resolveLocation(context.graphql, context.global.project, location);
     const snapshots = new SnapshotClient(new ServerConnection(context.global.server, context.global.token), context.global.project);
 
-    const plan = await planExport(context, snapshots, previous, resolved.snapshot, selection, selected);
+    const plan = await planExport(context, snapshots, previous, resolved.snapshot, selection, selected, args.flag('link'));
     const manifest: Omit<ExportManifest, 'items'> = {
       dataset: resolved.dataset,
       ref: resolved.ref,
@@ -99,10 +99,11 @@ async function planExport(
   snapshot: string,
   selection: SnapshotSelection,
   selected: (item: ApiItem) => boolean,
+  link: boolean,
 ): Promise<ExportPlan> {
   const manifestItems = async () => {
-    const items: ApiItem[] = [];
-    for await (const item of snapshots.exportManifest(snapshot, selection)) items.push(item);
+    const items: ManifestItem[] = [];
+    for await (const item of snapshots.exportManifest(snapshot, selection, { paths: link })) items.push(item);
     return items;
   };
   if (previous === null) return fullPlan(await manifestItems());

@@ -39,9 +39,11 @@ const MAX_READS_BODY = 64 * 1024;
  *   path order, mode 0444, mtime 0, owner 0 — the same bytes for the same hash and options.
  *   `layout=webdataset`: samples grouped by key with `.json` and `.cls` members
  *   (services/provision/webdataset-layout.ts); `classes=a,b,…` numbers class names for `.cls`.
- * - `GET …/snapshots/:hash/manifest[?prefix&filter&shard&via=export]`: JSON Lines
+ * - `GET …/snapshots/:hash/manifest[?prefix&filter&shard&via=export&paths=1]`: JSON Lines
  *   (`application/jsonl`), one `{path, blob, size, meta, annotations}` per selected item in
- *   path order. `via=export` records the read as an export (the CLI's).
+ *   path order. `via=export` records the read as an export (the CLI's). `paths=1` (needs
+ *   `blob.read`) adds `file`, the blob's path on the server's filesystem, when the server
+ *   exposes them (then the response has `X-Sheaf-Blob-Paths: 1`), for `sheaf export --link`.
  * - `GET|HEAD …/snapshots/:hash/files/<path>`: an item's bytes, read in place: `ETag` (the blob
  *   hash), immutable caching, a single `Range` gives 206, an unsatisfiable one 416,
  *   `If-None-Match` 304. 404 for a path not in the snapshot. Always
@@ -70,16 +72,20 @@ export function snapshotRoutes(deps: SnapshotRoutesDeps): Router<RequestState> {
   });
 
   router.get('/v1/projects/:project/snapshots/:hash/manifest', async (ctx) => {
-    const params = queryParams(ctx.query, [...SELECTION, 'via']);
+    const { paths, ...params } = queryParams(ctx.query, [...SELECTION, 'via', 'paths']);
     const via = params.via ?? 'manifest';
     if (via !== 'manifest' && via !== 'export') throw new InvalidInputError('via', 'must be manifest or export');
-    const read = await provision.read(ctx.state.actor, project(ctx), hash(ctx), { ...params, via, record: ctx.method !== 'HEAD' });
+    if (paths !== undefined && paths !== '1') throw new InvalidInputError('paths', 'must be 1');
+    const read = await provision.read(ctx.state.actor, project(ctx), hash(ctx), { ...params, via, paths: paths === '1', record: ctx.method !== 'HEAD' });
     ctx.status = 200;
     ctx.type = 'application/jsonl';
     ctx.set('Cache-Control', 'no-store');
+    const { locate } = read;
+    if (locate) ctx.set('X-Sheaf-Blob-Paths', '1');
     if (ctx.method === 'HEAD') return;
     const lines = (async function* () {
-      for await (const { path, blob, size, meta, annotations } of read.items()) yield { path, blob, size, meta, annotations };
+      for await (const { path, blob, size, meta, annotations } of read.items())
+        yield locate ? { path, blob, size, meta, annotations, file: locate(blob) } : { path, blob, size, meta, annotations };
     })();
     ctx.body = streamedBody(jsonLines(lines), ctx.state.log, 'snapshot manifest');
   });

@@ -1,5 +1,5 @@
 import { InvalidInputError, NotFoundError } from '../../core/errors.ts';
-import { parseSnapshotHash, type SnapshotHash } from '../../core/ids.ts';
+import { parseSnapshotHash, type BlobHash, type SnapshotHash } from '../../core/ids.ts';
 import { parseItemPath } from '../../core/item-path.ts';
 import type { Item } from '../../core/model.ts';
 import type { Versioning } from '../../core/versioning/versioning.ts';
@@ -22,6 +22,11 @@ export interface SnapshotReadRequest extends SelectionInput {
   readonly classes?: string | undefined;
   /** Whether to record the read (default true); false for checks that send no data (HEAD). */
   readonly record?: boolean | undefined;
+  /**
+   * Also tell where each blob's file is, when the server exposes blob paths (BlobPaths); needs
+   * `blob.read` too.
+   */
+  readonly paths?: boolean | undefined;
 }
 
 /** A snapshot opened for reading: checked, and its read recorded. */
@@ -31,6 +36,8 @@ export interface SnapshotRead {
   items(): AsyncGenerator<Item>;
   /** The files of the request's layout, in order, with their blobs ready to open. */
   entries(): AsyncGenerator<ProvisionedEntry>;
+  /** Where a blob's file is: when `paths` was asked and the server exposes them; null otherwise. */
+  readonly locate: ((hash: BlobHash) => string) | null;
 }
 
 export interface ProvisionServiceDeps {
@@ -39,6 +46,8 @@ export interface ProvisionServiceDeps {
   readonly grants: ProjectGrants;
   readonly blobs: BlobService;
   readonly lineage: LineageService;
+  /** Where a blob's file is on this machine; null unless SHEAF_EXPOSE_BLOB_PATHS (see BlobPaths). */
+  readonly locate?: ((hash: BlobHash) => string) | null | undefined;
 }
 
 // Entries whose blobs are checked together (one query for the project's grants).
@@ -61,6 +70,7 @@ export class ProvisionService {
   async read(actor: Actor | null, project: string, hash: string, request: SnapshotReadRequest): Promise<SnapshotRead> {
     const snapshot = parseSnapshotHash(hash);
     const who = await this.deps.access.require(actor, { project, permission: 'project.read', action: 'snapshot.read' });
+    if (request.paths) await this.deps.access.require(who, { project, permission: 'blob.read', action: 'blob.paths' });
     const selection = parseSelection(request);
     if (request.classes !== undefined && request.via !== 'webdataset') throw new InvalidInputError('classes', 'applies to the WebDataset layout only');
     const classes = request.classes === undefined ? undefined : parseClasses(request.classes);
@@ -71,7 +81,10 @@ export class ProvisionService {
     const all = () => snapshotItems(this.deps.engine, snapshot, selection.prefix);
     const items = () => selectedItems(all(), selection);
     const layout = () => (via === 'webdataset' ? webdataset(all(), selection, classes) : plain(items()));
-    return { snapshot, items, entries: () => this.withBlobs(who, project, layout()) };
+    // Items of a snapshot the project holds name only blobs it holds (staging checks them), so
+    // their paths need no further check.
+    const locate = request.paths ? (this.deps.locate ?? null) : null;
+    return { snapshot, items, entries: () => this.withBlobs(who, project, layout()), locate };
   }
 
   /**

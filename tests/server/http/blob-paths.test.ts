@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, type As, type TestServer } from '../../helpers/test-server.ts';
-import { memberToken, ok } from './provision-fixture.ts';
+import { commitItems, getSnapshot, memberToken, ok } from './provision-fixture.ts';
 
 const test = suite('blob paths');
 let exposed: TestServer;
@@ -52,6 +52,23 @@ test('when exposed: the read-only file of each blob the project holds, null for 
   assert.is((await askPaths(exposed, ['nope'])).status, 400);
   assert.is((await askPaths(exposed, 'nope')).status, 400);
   assert.is((await askPaths(exposed, Array.from({ length: 10_001 }, () => hash))).status, 400);
+});
+
+test('a manifest asked with paths=1 carries each item\'s blob file when exposed, and nothing more otherwise', async () => {
+  for (const api of [exposed, hidden]) {
+    const snapshot = await commitItems(api, { dataset: 'listed', items: [{ path: 'a.txt', bytes: Buffer.from('linked by the manifest') }] });
+    const response = await getSnapshot(api, snapshot, 'manifest?paths=1');
+    assert.is(response.status, 200);
+    const [line] = (await response.text()).trim().split('\n').map((l) => JSON.parse(l) as { blob: string; file?: string });
+    if (api === exposed) {
+      assert.is(response.headers.get('x-sheaf-blob-paths'), '1');
+      assert.is(await readFile(line!.file!, 'utf8'), 'linked by the manifest');
+    } else {
+      assert.is(response.headers.get('x-sheaf-blob-paths'), null);
+      assert.is(line!.file, undefined);
+    }
+    assert.is((await getSnapshot(api, snapshot, 'manifest?paths=yes')).status, 400);
+  }
 });
 
 test.run();
