@@ -41,24 +41,22 @@ export class KyselyAccessStore implements ProjectGrants {
     return hashes.filter((h) => !held.has(h));
   }
 
-  async hasCommit(project: string, commit: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('project_commits')
-      .innerJoin('projects', 'projects.id', 'project_commits.project_id')
-      .select('project_commits.commit_id')
-      .where('projects.name', '=', project)
-      .where('project_commits.commit_id', '=', commit)
-      .executeTakeFirst();
-    return row !== undefined;
+  hasCommit(project: string, commit: string): Promise<boolean> {
+    return this.granted(project, 'commit_id', commit);
   }
 
-  async hasSnapshot(project: string, snapshot: string): Promise<boolean> {
+  hasSnapshot(project: string, snapshot: string): Promise<boolean> {
+    return this.granted(project, 'snapshot', snapshot);
+  }
+
+  /** Whether some commit granted to the project has this id or snapshot. */
+  private async granted(project: string, column: 'commit_id' | 'snapshot', value: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('project_commits')
       .innerJoin('projects', 'projects.id', 'project_commits.project_id')
       .select('project_commits.commit_id')
       .where('projects.name', '=', project)
-      .where('project_commits.snapshot', '=', snapshot)
+      .where(`project_commits.${column}`, '=', value)
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;

@@ -1,13 +1,12 @@
 import { Readable } from 'node:stream';
 import { Router } from '@koa/router';
-import type { Logger } from 'pino';
 import { BlobTooLargeError, InvalidInputError, NotFoundError } from '../../core/errors.ts';
 import type { BlobService } from '../../services/blob-service.ts';
-import { parseByteRange } from './byte-range.ts';
 import { sha256FromContentDigest } from './content-digest.ts';
 import { errorBody, httpStatusOf, isExpectedError } from './error-status.ts';
 import { HttpError } from './http-error.ts';
 import type { BlobTrafficMetrics } from './metrics.ts';
+import { answerRangedContent } from './ranged-content.ts';
 import type { RequestState } from './request-context.ts';
 import { bodyChunks, declaredLength, discardUnreadBody, readJsonBody, type DiscardLimits } from './request-body.ts';
 import { tarOfBlobs } from './tar-download.ts';
@@ -34,7 +33,6 @@ export const MAX_TAR_ENTRIES = 10_000;
 export const MAX_TAR_BLOBS_OF_MAX_SIZE = 64;
 
 // A blob's URL names its content, so a cached copy can never be stale.
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(?:\s*;.*)?$/i;
 const MAX_MEDIA_TYPE = 255;
 
@@ -95,44 +93,13 @@ export function blobRoutes(deps: BlobRoutesDeps): Router<RequestState> {
     const hash = ctx.params.hash ?? '';
     const found = await blobs.stat(ctx.state.actor, project(ctx), hash);
     if (!found) throw new NotFoundError('blob', hash);
-    const { size } = found;
-    const etag = `"${hash}"`;
-    ctx.set('ETag', etag);
-    ctx.set('Cache-Control', IMMUTABLE);
-    ctx.set('Accept-Ranges', 'bytes');
-    if (matchesAnyTag(ctx.get('if-none-match'), etag)) {
-      ctx.status = 304;
-      return;
-    }
-    if (ctx.method === 'HEAD') {
-      ctx.status = 200;
-      ctx.type = 'application/octet-stream';
-      ctx.length = size;
-      return;
-    }
-
-    const ifRange = ctx.get('if-range');
-    // A Range guarded by If-Range applies only to the representation it names (RFC 9110 §13.1.5).
-    const range = ifRange && ifRange !== etag ? { kind: 'whole' as const } : parseByteRange(ctx.get('range'), size);
-    if (range.kind === 'unsatisfiable') {
-      ctx.status = 416;
-      ctx.set('Content-Range', `bytes */${size}`);
-      ctx.body = { error: { code: 'RANGE_NOT_SATISFIABLE', message: `the blob has ${size} bytes` } };
-      return;
-    }
-    const partial = range.kind === 'partial' ? range : undefined;
-    const content = await blobs.open(ctx.state.actor, project(ctx), hash, partial);
-    const start = partial?.start ?? 0;
-    const end = partial?.end ?? size;
-    if (partial) {
-      ctx.status = 206;
-      ctx.set('Content-Range', `bytes ${start}-${end - 1}/${size}`);
-    } else {
-      ctx.status = 200;
-    }
-    ctx.type = 'application/octet-stream';
-    ctx.body = Readable.from(deliver(content, ctx.state.log, metrics?.downloaded), { objectMode: false });
-    ctx.length = end - start;
+    await answerRangedContent(ctx, {
+      size: found.size,
+      hash,
+      noun: 'blob',
+      open: (range) => blobs.open(ctx.state.actor, project(ctx), hash, range),
+      counted: metrics?.downloaded,
+    });
   });
 
   router.post('/v1/projects/:project/blobs/missing', async (ctx) => {
@@ -231,40 +198,4 @@ function mediaTypeOf(contentType: string): string | undefined {
   return value;
 }
 
-/** Whether an `If-None-Match` list names `etag`; weak comparison, as RFC 9110 §13.1.2 asks. */
-function matchesAnyTag(header: string, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
-}
 
-/**
- * Passes a blob's chunks on, counting them, one chunk behind. Whole-blob reads are verified
- * against the hash at the end; holding the last chunk back until then means corrupt content
- * reaches the client short of its Content-Length, so the client sees a failed download instead
- * of a complete-looking wrong one.
- */
-async function* deliver(
-  content: AsyncIterable<Uint8Array>,
-  log: Logger,
-  counted?: (byteLength: number) => void,
-): AsyncGenerator<Uint8Array> {
-  let held: Uint8Array | undefined;
-  try {
-    for await (const chunk of content) {
-      if (held) {
-        counted?.(held.byteLength);
-        yield held;
-      }
-      held = chunk;
-    }
-  } catch (error) {
-    // The status line is gone already; the log is the only place this failure can be reported.
-    log.error({ err: error }, 'blob download failed after the response started');
-    throw error;
-  }
-  if (held) {
-    counted?.(held.byteLength);
-    yield held;
-  }
-}

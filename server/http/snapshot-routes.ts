@@ -4,13 +4,13 @@ import { InvalidInputError } from '../../core/errors.ts';
 import type { BlobService } from '../../services/blob-service.ts';
 import type { LineageService } from '../../services/lineage/lineage-service.ts';
 import type { ProvisionService } from '../../services/provision/provision-service.ts';
-import { parseByteRange } from './byte-range.ts';
+import { answerRangedContent } from './ranged-content.ts';
 import { jsonLines } from './json-lines.ts';
 import type { BlobTrafficMetrics } from './metrics.ts';
 import { queryParams } from './query-params.ts';
 import type { RequestState } from './request-context.ts';
 import { readJsonBody } from './request-body.ts';
-import { heldBack, streamedBody } from './streamed-body.ts';
+import { streamedBody } from './streamed-body.ts';
 
 export interface SnapshotRoutesDeps {
   readonly provision: ProvisionService;
@@ -22,9 +22,6 @@ export interface SnapshotRoutesDeps {
 
 const SELECTION = ['prefix', 'filter', 'shard'] as const;
 const LAYOUTS = ['plain', 'webdataset'] as const;
-// A file's URL names a snapshot by hash and a path in it: its content can never change. Private:
-// shared caches must not hand one reader's authorized response to another.
-const IMMUTABLE = 'private, max-age=31536000, immutable';
 const MAX_READS_BODY = 64 * 1024;
 
 /**
@@ -93,39 +90,14 @@ export function snapshotRoutes(deps: SnapshotRoutesDeps): Router<RequestState> {
   // @koa/router answers HEAD with the GET route; the handler stops before opening the blob.
   router.get('/v1/projects/:project/snapshots/:hash/files/{*path}', async (ctx) => {
     const item = await provision.file(ctx.state.actor, project(ctx), hash(ctx), ctx.params.path ?? '', { record: ctx.method === 'GET' });
-    const { size } = item;
-    const etag = `"${item.blob}"`;
-    ctx.set('ETag', etag);
-    ctx.set('Cache-Control', IMMUTABLE);
-    ctx.set('Accept-Ranges', 'bytes');
     ctx.set('X-Sheaf-Blob', item.blob);
-    if (matchesAnyTag(ctx.get('if-none-match'), etag)) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.type = 'application/octet-stream';
-    if (ctx.method === 'HEAD') {
-      ctx.status = 200;
-      ctx.length = size;
-      return;
-    }
-    const ifRange = ctx.get('if-range');
-    // A Range guarded by If-Range applies only to the representation it names (RFC 9110 §13.1.5).
-    const range = ifRange && ifRange !== etag ? { kind: 'whole' as const } : parseByteRange(ctx.get('range'), size);
-    if (range.kind === 'unsatisfiable') {
-      ctx.status = 416;
-      ctx.set('Content-Range', `bytes */${size}`);
-      ctx.body = { error: { code: 'RANGE_NOT_SATISFIABLE', message: `the file has ${size} bytes` } };
-      return;
-    }
-    const partial = range.kind === 'partial' ? range : undefined;
-    const content = await blobs.open(ctx.state.actor, project(ctx), item.blob, partial);
-    const start = partial?.start ?? 0;
-    const end = partial?.end ?? size;
-    ctx.status = partial ? 206 : 200;
-    if (partial) ctx.set('Content-Range', `bytes ${start}-${end - 1}/${size}`);
-    ctx.body = streamedBody(heldBack(content, metrics?.downloaded), ctx.state.log, 'file download');
-    ctx.length = end - start;
+    await answerRangedContent(ctx, {
+      size: item.size,
+      hash: item.blob,
+      noun: 'file',
+      open: (range) => blobs.open(ctx.state.actor, project(ctx), item.blob, range),
+      counted: metrics?.downloaded,
+    });
   });
 
   router.post('/v1/projects/:project/snapshots/:hash/reads', async (ctx) => {
@@ -159,9 +131,3 @@ function optionalString(value: unknown, field: string): string | undefined {
   return value;
 }
 
-/** Whether an `If-None-Match` list names `etag`; weak comparison, as RFC 9110 §13.1.2 asks. */
-function matchesAnyTag(header: string, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
-}

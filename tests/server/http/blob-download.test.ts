@@ -28,7 +28,7 @@ test('a streamed multi-megabyte upload downloads byte for byte, with caching hea
   assert.is(got.headers.get('content-length'), String(original.byteLength));
   assert.is(got.headers.get('etag'), `"${hash}"`);
   assert.is(got.headers.get('accept-ranges'), 'bytes');
-  assert.is(got.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.is(got.headers.get('cache-control'), 'private, max-age=31536000, immutable');
   assert.is(got.headers.get('content-type'), 'application/octet-stream');
   const chunks: Uint8Array[] = [];
   for await (const chunk of got.body as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
