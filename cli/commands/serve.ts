@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { CliError, ExitCode, UsageError } from '../cli-error.ts';
+import { UsageError } from '../cli-error.ts';
 import type { CommandSpec } from '../command.ts';
+import { loadProcessConfig, untilSignal } from '../server-process.ts';
 
 /** `sheaf serve`: runs the server in this process until SIGINT or SIGTERM. */
 export const serveCommand: CommandSpec = {
@@ -30,16 +31,9 @@ export const serveCommand: CommandSpec = {
     }
     const dataDir = args.string('data-dir');
     if (dataDir !== undefined) overrides.dataDir = resolve(dataDir);
+    const config = await loadProcessConfig(context.io.env, overrides);
     // Loaded on demand: the server stack is large, and only this command needs it.
-    const { ConfigError, loadConfig } = await import('../../server/config.ts');
     const { startServer } = await import('../../server/main.ts');
-    let config;
-    try {
-      config = loadConfig(context.io.env, overrides);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError('INVALID_CONFIG', error.message, { exitCode: ExitCode.usage });
-      throw error;
-    }
     const server = await startServer(config);
     const { bootstrapToken } = server;
     context.io.stdout.write(
@@ -64,15 +58,3 @@ export const serveCommand: CommandSpec = {
     await server.close();
   },
 };
-
-/** Resolves on the first SIGINT or SIGTERM; a second one ends the process at once. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolveSignal) => {
-    const first = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', first).off('SIGTERM', first);
-      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
-      resolveSignal(signal);
-    };
-    process.on('SIGINT', first).on('SIGTERM', first);
-  });
-}

@@ -1,5 +1,6 @@
 import { CliError, ExitCode, UsageError } from '../cli-error.ts';
 import type { CommandSpec } from '../command.ts';
+import { loadProcessConfig, untilSignal } from '../server-process.ts';
 
 /** `sheaf worker`: runs jobs from the server's database until SIGINT or SIGTERM. */
 export const workerCommand: CommandSpec = {
@@ -21,20 +22,13 @@ export const workerCommand: CommandSpec = {
   ],
   async run(context, args) {
     const { resolve } = await import('node:path');
-    const { ConfigError, loadConfig } = await import('../../server/config.ts');
     const { startWorker } = await import('../../server/worker.ts');
     const { PostgresRequiredError } = await import('../../core/errors.ts');
     const raw = args.string('concurrency');
     if (raw !== undefined && (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 64))
       throw new UsageError(`--concurrency ${JSON.stringify(raw)}: expected an integer from 1 to 64`, 'worker');
     const dataDir = args.string('data-dir');
-    let config;
-    try {
-      config = loadConfig(context.io.env, dataDir === undefined ? {} : { dataDir: resolve(dataDir) });
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError('INVALID_CONFIG', error.message, { exitCode: ExitCode.usage });
-      throw error;
-    }
+    const config = await loadProcessConfig(context.io.env, dataDir === undefined ? {} : { dataDir: resolve(dataDir) });
     const concurrency = raw === undefined ? Math.max(1, config.workers) : Number(raw);
     let worker;
     try {
@@ -49,15 +43,3 @@ export const workerCommand: CommandSpec = {
     await worker.close();
   },
 };
-
-/** Resolves on the first SIGINT or SIGTERM; a second one ends the process at once. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolveSignal) => {
-    const first = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', first).off('SIGTERM', first);
-      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
-      resolveSignal(signal);
-    };
-    process.on('SIGINT', first).on('SIGTERM', first);
-  });
-}
