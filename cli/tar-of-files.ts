@@ -1,8 +1,8 @@
 import { close, closeSync, open, openSync, read, readSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { pack as tarPack, type Pack } from 'tar-stream';
+import type { Pack } from 'tar-stream';
 import { CliError } from './cli-error.ts';
-import { joinedChunks, sinkSettled, writeChunk } from '../adapters/tar/tar-sink.ts';
+import { packedTar, sinkSettled, writeChunk } from '../adapters/tar/tar-sink.ts';
 
 /** A file to send as a blob: where it is, and the hash and size it had when it was hashed. */
 export interface TarFile {
@@ -32,16 +32,7 @@ const closeFile = promisify(close);
  * more; a read error of the file system.
  */
 export async function* tarOfFiles(files: readonly TarFile[], onBytes?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
-  const pack = tarPack();
-  const writing = writeFiles(pack, files, onBytes).catch((error: unknown) =>
-    pack.destroy(error instanceof Error ? error : new Error(String(error))),
-  );
-  try {
-    yield* joinedChunks(pack);
-  } finally {
-    pack.destroy();
-    await writing;
-  }
+  yield* packedTar((pack) => writeFiles(pack, files, onBytes));
 }
 
 async function writeFiles(pack: Pack, files: readonly TarFile[], onBytes?: (bytes: number) => void): Promise<void> {

@@ -1,5 +1,5 @@
-import { pack as tarPack, type Pack } from 'tar-stream';
-import { joinedChunks, sinkSettled, writeChunk, type TarSink } from './tar-sink.ts';
+import type { Pack } from 'tar-stream';
+import { packedTar, sinkSettled, writeChunk, type TarSink } from './tar-sink.ts';
 
 /** A regular file to put in a tar stream: its name, its size, and how to read its bytes. */
 export interface TarFileSource {
@@ -36,16 +36,7 @@ const READ_AHEAD_BYTES = 16 * 1024 * 1024;
  * @throws (from the stream) what a reader throws, or an Error for a size mismatch
  */
 export async function* packFiles(files: AsyncIterable<TarFileSource>, counted?: (byteLength: number) => void): AsyncGenerator<Uint8Array> {
-  const pack = tarPack();
-  const writing = writeFiles(pack, files, counted).catch((error: unknown) =>
-    pack.destroy(error instanceof Error ? error : new Error(String(error))),
-  );
-  try {
-    yield* joinedChunks(pack);
-  } finally {
-    pack.destroy();
-    await writing;
-  }
+  yield* packedTar((pack) => writeFiles(pack, files, counted));
 }
 
 async function writeFiles(pack: Pack, files: AsyncIterable<TarFileSource>, counted?: (byteLength: number) => void): Promise<void> {

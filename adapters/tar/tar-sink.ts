@@ -1,4 +1,4 @@
-import type { Extract, Pack } from 'tar-stream';
+import { pack as tarPack, type Extract, type Pack } from 'tar-stream';
 
 // tar-stream's extractor and packer entries are streamx writables, not node ones: node's
 // `pipeline` and `events.once` do not fit them, so the few moves the server's tar routes and
@@ -77,4 +77,21 @@ export async function* joinedChunks(pack: AsyncIterable<unknown>): AsyncGenerato
     size = 0;
   }
   if (size > 0) yield Buffer.concat(parts, size);
+}
+
+/**
+ * A tar stream produced as the consumer reads: `write` adds entries to the packer and
+ * finalizes it. A failure of `write` fails the stream; a consumer that stops early destroys the
+ * packer, which `write` sees as `pack.destroying` (and writeChunk returning false), and the
+ * stream ends only once `write` has returned.
+ */
+export async function* packedTar(write: (pack: Pack) => Promise<void>): AsyncGenerator<Uint8Array> {
+  const pack = tarPack();
+  const writing = write(pack).catch((error: unknown) => pack.destroy(error instanceof Error ? error : new Error(String(error))));
+  try {
+    yield* joinedChunks(pack);
+  } finally {
+    pack.destroy();
+    await writing;
+  }
 }
