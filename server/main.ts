@@ -34,6 +34,9 @@ import { openJobSystem } from './job-system.ts';
 import { openStreamSystem } from './stream-system.ts';
 import { openTransformSystem } from './transform-system.ts';
 import { blobRoutes } from './http/blob-routes.ts';
+import { previewRoutes } from './http/preview-routes.ts';
+import { DiskPreviewCache } from '../services/previews/preview-cache.ts';
+import { PreviewService } from '../services/previews/preview-service.ts';
 import { blobPathRoutes } from './http/blob-path-routes.ts';
 import { snapshotRoutes } from './http/snapshot-routes.ts';
 import { ndjsonRoutes } from './http/ndjson-routes.ts';
@@ -147,6 +150,10 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   app.use(refuseFailedAuthentication());
   const health = healthRoutes({ checkDatabase: async () => void (await sql`select 1`.execute(database.db)) });
   const blobs = blobRoutes({ blobs: services.blobs, metrics: metrics.blobTraffic });
+  const previewCache = new DiskPreviewCache({ root: join(config.dataDir, 'previews') });
+  const previews = previewRoutes({
+    previews: new PreviewService({ blobs: services.blobs, cache: previewCache, maxImagePixels: config.maxImagePixels }),
+  });
   // Only its pathOf is used; stores sharing a root are safe (see FsBlobStore).
   const blobFiles = config.exposeBlobPaths ? new FsBlobStore({ root: join(config.dataDir, 'blobs') }) : null;
   const locate = blobFiles && ((hash: BlobHash) => blobFiles.pathOf(hash));
@@ -166,7 +173,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     }),
   );
   const sessions = sessionRoutes({ identity, secureCookies: config.secureCookies, loginLimiter: loginLimiter(config.loginAttemptsPerMinute) });
-  for (const router of [health, metrics.router, sessions, blobs, graphql]) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of [health, metrics.router, sessions, blobs, previews, graphql]) app.use(router.routes()).use(router.allowedMethods());
   for (const router of [snapshots, blobPaths]) app.use(router.routes()).use(router.allowedMethods());
   const ndjson = ndjsonRoutes({ ndjson: streamSystem.ndjson });
   app.use(ndjson.routes()).use(ndjson.allowedMethods());

@@ -144,6 +144,7 @@ export function securitySuite(kind: 'pglite' | 'postgres') {
       await refusedGql(`${role}: diff against beta's commit`, role, ref, `query($h: String!) { diff(project: "alpha", from: $h, to: "images@main") { edges { node { path } } } }`, { h: secret.commit });
       await refusedHttp(`${role}: beta's blob through alpha (GET)`, role, 404, `/v1/projects/alpha/blobs/${secret.blob}`);
       await refusedHttp(`${role}: beta's blob through alpha (HEAD)`, role, 404, `/v1/projects/alpha/blobs/${secret.blob}`, { method: 'HEAD' });
+      await refusedHttp(`${role}: beta's blob preview through alpha`, role, 404, `/v1/projects/alpha/blobs/${secret.blob}/preview`);
       await refusedHttp(`${role}: beta's blob in a batched download`, role, 404, `/v1/projects/alpha/blobs/fetch`, jsonPost({ hashes: [secret.blob] }));
     }
     for (const role of ['owner', 'maintainer'] as const) {
