@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { benchBlobStore } from './blob-store.ts';
 import { benchPushExport } from './push-export.ts';
 import { benchIngest } from './ingest.ts';
+import { benchLabelExport } from './label-export.ts';
 import { benchProvision } from './provision.ts';
 import { benchTransforms } from './transforms.ts';
 import type { BenchResult } from './result.ts';
@@ -31,6 +32,8 @@ for (const database of databases)
   suites.push({ name: `ingest-${database}`, run: () => benchIngest({ large, database, workDir: join(root, '.sheaf', 'bench'), log }) });
 suites.push({ name: 'provision', run: () => benchProvision({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
 suites.push({ name: 'transforms', run: () => benchTransforms({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
+for (const database of databases)
+  suites.push({ name: `label-export-${database}`, run: () => benchLabelExport({ large, database, workDir: join(root, '.sheaf', 'bench'), log }) });
 
 const results: BenchResult[] = [];
 for (const suite of suites) {

@@ -9,6 +9,8 @@ export interface TarFile {
   readonly absolutePath: string;
   readonly blob: string;
   readonly size: number;
+  /** The entry's name; default the blob hash (a blob upload). A label import names files by their path. */
+  readonly name?: string | undefined;
 }
 
 // Files are read in chunks of at most this much: memory stays flat whatever the file size.
@@ -38,7 +40,7 @@ export async function* tarOfFiles(files: readonly TarFile[], onBytes?: (bytes: n
 async function writeFiles(pack: Pack, files: readonly TarFile[], onBytes?: (bytes: number) => void): Promise<void> {
   for (const file of files) {
     if (pack.destroying) return;
-    const entry = pack.entry({ name: file.blob, size: file.size, type: 'file', mtime: EPOCH });
+    const entry = pack.entry({ name: file.name ?? file.blob, size: file.size, type: 'file', mtime: EPOCH });
     const settled = sinkSettled(entry);
     const read = file.size <= SYNC_READ_MAX_BYTES ? readSmall(file) : readChunks(file);
     for await (const chunk of read) {

@@ -39,6 +39,8 @@ import { DiskPreviewCache } from '../services/previews/preview-cache.ts';
 import { PreviewService } from '../services/previews/preview-service.ts';
 import { blobPathRoutes } from './http/blob-path-routes.ts';
 import { snapshotRoutes } from './http/snapshot-routes.ts';
+import { labelInterchangeRoutes } from './http/label-interchange-routes.ts';
+import { LabelInterchange } from '../services/interchange/label-interchange.ts';
 import { ndjsonRoutes } from './http/ndjson-routes.ts';
 import { authenticate, refuseFailedAuthentication } from './http/authenticate.ts';
 import { healthRoutes } from './http/health-routes.ts';
@@ -160,6 +162,18 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const provision = new ProvisionService({ engine, access, grants, blobs: services.blobs, lineage: services.lineage, locate });
   const snapshots = snapshotRoutes({ provision, blobs: services.blobs, lineage: services.lineage, metrics: metrics.blobTraffic });
   const blobPaths = blobPathRoutes({ paths: new BlobPaths({ access, grants, locate }) });
+  const interchange = new LabelInterchange({
+    datasets,
+    blobs: services.blobs,
+    access,
+    audit,
+    provision,
+    lineage: services.lineage,
+    tempRoot: join(config.dataDir, 'spool'),
+    maxBytes: config.maxBlobBytes,
+    maxImagePixels: config.maxImagePixels,
+  });
+  const labels = labelInterchangeRoutes({ interchange, metrics: metrics.blobTraffic });
   const graphql = new Router();
   graphql.all(
     '/graphql',
@@ -174,7 +188,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   );
   const sessions = sessionRoutes({ identity, secureCookies: config.secureCookies, loginLimiter: loginLimiter(config.loginAttemptsPerMinute) });
   for (const router of [health, metrics.router, sessions, blobs, previews, graphql]) app.use(router.routes()).use(router.allowedMethods());
-  for (const router of [snapshots, blobPaths]) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of [snapshots, blobPaths, labels]) app.use(router.routes()).use(router.allowedMethods());
   const ndjson = ndjsonRoutes({ ndjson: streamSystem.ndjson });
   app.use(ndjson.routes()).use(ndjson.allowedMethods());
 

@@ -9,6 +9,7 @@ import { exportCommand } from './export.ts';
 import { transformListCommand, transformRunCommand } from './transform.ts';
 import { jobCancelCommand, jobListCommand, jobShowCommand, jobStartCommand, jobWatchCommand } from './job.ts';
 import { logCommand } from './log.ts';
+import { labelsExportCommand, labelsImportCommand } from './labels.ts';
 import { memberListCommand, memberRemoveCommand, memberSetCommand } from './member.ts';
 import { projectCreateCommand, projectListCommand } from './project.ts';
 import { mergeCommand } from './merge.ts';
@@ -42,6 +43,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   jobCancelCommand,
   transformListCommand,
   transformRunCommand,
+  labelsImportCommand,
+  labelsExportCommand,
   streamCreateCommand,
   streamListCommand,
   streamShowCommand,

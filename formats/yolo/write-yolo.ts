@@ -20,7 +20,7 @@ type Box = readonly [number, number, number, number];
 
 /**
  * Writes items as a YOLO dataset. An item keeps its path when it is already in the layout's
- * place (`images/train/a.jpg`, `train/images/a.jpg`; `obj_train_data/a.jpg` for Darknet), else
+ * place (`images/train/a.jpg`, `train/images/a.jpg`; `obj_train_data/a.jpg` in both layouts), else
  * goes under `images/<meta.split>/` (`obj_<meta.split or train>_data/` for Darknet). Every item
  * gets a label file (empty: no objects). Coordinates are fractions with 6 decimals, class ids
  * the positions in `options.classes`; annotations of other classes or kinds are counted in
@@ -123,6 +123,11 @@ interface Place {
 }
 
 function ultralyticsPlace(item: FormatItem): Place {
+  // An item of a Darknet tree stays where it is, its label beside it: where a path has no
+  // `images` folder, Ultralytics looks for the label next to the image, so the tree trains as
+  // it is and reads back with the same item paths.
+  const darknet = /^obj_(.+)_data\//.exec(item.path);
+  if (darknet) return { image: item.path, label: `${stripExtension(item.path)}.txt`, split: darknet[1]!, dir: `obj_${darknet[1]!}_data` };
   let segments = item.path.split('/');
   let at = segments.lastIndexOf('images', segments.length - 2);
   if (at < 0) {

@@ -19,6 +19,7 @@ export interface YoloEntry {
  *   folder named `images`; its label file is at the same path with that folder replaced by
  *   `labels` and the extension by `.txt` (Ultralytics' rule); the split is the folder after
  *   `images/` (`images/train/a.jpg`) or else the one before it (`train/images/a.jpg`).
+ * - Without either: images in Darknet's `obj_<split>_data/` folders, labels beside them.
  * An image without a label file has no objects (an Ultralytics background image). Listed
  * images that are missing, and label files whose image is missing, are errors.
  */
@@ -53,7 +54,13 @@ export async function findYoloEntries(
   for (const image of files) {
     const segments = image.split('/');
     const at = segments.lastIndexOf('images', segments.length - 2);
-    if (at < 0 || !isImageFile(image)) continue;
+    if (!isImageFile(image)) continue;
+    if (at < 0) {
+      // Darknet's own folders (`obj_train_data/1.jpg`, label beside it) without an obj.data.
+      const darknet = segments.length === 2 ? /^obj_(.+)_data$/.exec(segments[0]!) : null;
+      if (darknet) entries.push({ image, label: labelOf(image), split: darknet[1]! });
+      continue;
+    }
     const labelSegments = [...segments];
     labelSegments[at] = 'labels';
     const labelPath = `${stripExtension(labelSegments.join('/'))}.txt`;
@@ -72,7 +79,7 @@ export async function findYoloEntries(
     errors.add(file, 'label file without an image: expected the same path under images/ with an image extension');
   }
   if (entries.length === 0 && errors.size === 0) {
-    errors.add('.', 'no images: expected images under an images/ folder (images/train/…, train/images/…) or the lists of obj.data');
+    errors.add('.', 'no images: expected images under an images/ folder (images/train/…, train/images/…), in obj_<split>_data/ folders, or in the lists of obj.data');
   }
   return entries;
 }
