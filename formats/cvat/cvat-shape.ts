@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../core/canonical-json.ts';
 import type { Annotation } from '../../core/labels/annotation.ts';
-import { insideImage } from '../image-files.ts';
+import { insideImage } from '../image-bounds.ts';
 import { parseDecimal, type XmlElement } from '../xml-tree.ts';
 import { cvatToCoco } from './cvat-mask.ts';
 

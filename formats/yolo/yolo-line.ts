@@ -1,5 +1,5 @@
 import type { Annotation } from '../../core/labels/annotation.ts';
-import { insideImage } from '../image-files.ts';
+import { insideImage } from '../image-bounds.ts';
 import type { YoloConfig } from './yolo-config.ts';
 import { toPixels } from './yolo-rounding.ts';
 

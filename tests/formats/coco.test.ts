@@ -7,7 +7,7 @@ import { rleArea, rleBox, rleProblem, rleRuns } from '../../formats/coco/coco-rl
 import { directorySource } from '../../formats/directory-source.ts';
 import type { FormatItem, ReadResult } from '../../formats/format.ts';
 import { memorySink } from '../../formats/memory-sink.ts';
-import { SHARED_DATA, assertRoundTrip, removeDir, tempDir, text, writeAll } from './format-fixtures.ts';
+import { SHARED_DATA, assertRoundTrip, readFiles, removeDir, tempDir, text, writeAll } from './format-fixtures.ts';
 
 const test = suite('coco format');
 const INSTANCES = join(SHARED_DATA, 'formats/coco/coco_instances');
@@ -29,14 +29,6 @@ function dataset(parts: { images?: unknown; annotations?: unknown; categories?: 
   };
 }
 
-async function readFiles(files: Record<string, string | Uint8Array>): Promise<ReadResult> {
-  const dir = await tempDir(files);
-  try {
-    return await read(dir);
-  } finally {
-    await removeDir(dir);
-  }
-}
 
 test('instances: train and val files give items under their subsets, with boxes, polygons and RLE masks', async () => {
   const result = await read(INSTANCES);
@@ -82,7 +74,7 @@ test('read → write → read gives the same items, for both real datasets', asy
 });
 
 test('the export keeps category ids and names, one file per subset, images at their file names, media at the item paths', async () => {
-  const sink = await assertRoundTrip(cocoFormat, INSTANCES);
+  const { sink } = await assertRoundTrip(cocoFormat, INSTANCES);
   assert.equal([...sink.files.keys()].sort(), ['annotations/instances_train.json', 'annotations/instances_val.json']);
   assert.equal([...sink.media.entries()], [['images/train/a.jpg', 'images/train/a.jpg'], ['images/val/b.jpg', 'images/val/b.jpg']]);
   const val = JSON.parse(text(sink, 'annotations/instances_val.json'));
@@ -114,7 +106,7 @@ test('category ids with gaps survive a round trip when annotations use them', as
     const [cat, dog] = result.items[0]!.annotations;
     assert.equal(cat!.attributes, { categoryId: 7, supercategory: 'animal' });
     assert.equal(dog!.attributes, { categoryId: 3, supercategory: 'animal', area: 90.5 }, 'an area other than the derived one is kept');
-    const sink = await assertRoundTrip(cocoFormat, dir);
+    const { sink } = await assertRoundTrip(cocoFormat, dir);
     const out = JSON.parse(text(sink, 'annotations/instances_train.json'));
     assert.equal(out.categories, [{ id: 3, name: 'dog', supercategory: 'animal' }, { id: 7, name: 'cat', supercategory: 'animal' }]);
     assert.equal(out.annotations.map((a: { category_id: number; area: number }) => [a.category_id, a.area]), [[7, 100], [3, 90.5]]);
@@ -140,7 +132,7 @@ test('a multi-part segmentation becomes polygons sharing a group, and is written
       ['a2', 'polygon', { categoryId: 1, group: 1, area: 600 }],
       ['a3', 'box', { categoryId: 1 }],
     ]);
-    const sink = await assertRoundTrip(cocoFormat, dir);
+    const { sink } = await assertRoundTrip(cocoFormat, dir);
     const out = JSON.parse(text(sink, 'annotations/instances_train.json'));
     assert.equal(out.annotations[0].segmentation, [[0, 0, 10, 0, 10, 10], [20, 20, 40, 20, 40, 40, 20, 40]]);
     assert.equal(out.annotations[0].bbox, [0, 0, 40, 40]);
@@ -178,14 +170,14 @@ test('Sheaf-made annotations export with derived bbox and area, class ids from t
 });
 
 test('an export of nothing is still a valid COCO file', async () => {
-  const sink = await writeAll(cocoFormat, { items: [], classes: ['a'], errors: [] });
+  const { sink } = await writeAll(cocoFormat, { items: [], classes: ['a'] });
   const out = JSON.parse(text(sink, 'annotations/instances.json'));
   assert.equal(out, { info: { description: 'Exported by Sheaf' }, licenses: [], annotations: [], images: [], categories: [{ id: 1, name: 'a', supercategory: '' }] });
 });
 
 test('an item without width and height in its meta is refused by the writer', async () => {
   try {
-    await writeAll(cocoFormat, { items: [{ path: 'a.jpg', media: null, meta: {}, annotations: [] }], classes: [], errors: [] });
+    await writeAll(cocoFormat, { items: [{ path: 'a.jpg', media: null, meta: {}, annotations: [] }], classes: [] });
     assert.unreachable('should refuse');
   } catch (error) {
     assert.is((error as { code?: string }).code, 'INVALID_INPUT');
@@ -193,7 +185,7 @@ test('an item without width and height in its meta is refused by the writer', as
 });
 
 test('malformed JSON is reported with its line', async () => {
-  const result = await readFiles({ 'images/train/x.jpg': new Uint8Array([1]), 'annotations/instances_train.json': '{\n  "images": [],\n  "annotations": [,]\n}' });
+  const result = await readFiles(cocoFormat, { 'images/train/x.jpg': new Uint8Array([1]), 'annotations/instances_train.json': '{\n  "images": [],\n  "annotations": [,]\n}' });
   assert.is(result.errors.length, 1);
   assert.is(result.errors[0]!.file, 'annotations/instances_train.json');
   assert.is(result.errors[0]!.line, 3);
@@ -202,6 +194,7 @@ test('malformed JSON is reported with its line', async () => {
 
 test('unknown category and image ids, boxes outside the image, duplicate image ids and missing images are all reported', async () => {
   const result = await readFiles(
+    cocoFormat,
     dataset({
       images: [
         { id: 1, file_name: 'x.jpg', width: 100, height: 50 },
@@ -231,15 +224,15 @@ test('unknown category and image ids, boxes outside the image, duplicate image i
 });
 
 test('an image file name leaving the import directory is an error, never a read outside it', async () => {
-  const result = await readFiles(dataset({ images: [{ id: 1, file_name: '../../../etc/passwd', width: 10, height: 10 }] }));
+  const result = await readFiles(cocoFormat, dataset({ images: [{ id: 1, file_name: '../../../etc/passwd', width: 10, height: 10 }] }));
   assert.is(result.errors.length, 1);
   assert.match(result.errors[0]!.message, /leads outside the import directory/);
-  const absolute = await readFiles(dataset({ images: [{ id: 1, file_name: '/etc/passwd', width: 10, height: 10 }] }));
+  const absolute = await readFiles(cocoFormat, dataset({ images: [{ id: 1, file_name: '/etc/passwd', width: 10, height: 10 }] }));
   assert.match(absolute.errors[0]!.message, /is absolute/);
 });
 
 test('categories that disagree between files, and files that are not COCO, are errors', async () => {
-  const result = await readFiles({
+  const result = await readFiles(cocoFormat, {
     'images/train/x.jpg': new Uint8Array([1]),
     'images/val/y.jpg': new Uint8Array([1]),
     'annotations/instances_train.json': JSON.stringify({ images: [{ id: 1, file_name: 'x.jpg', width: 9, height: 9 }], annotations: [], categories: [{ id: 1, name: 'cat' }] }),
@@ -253,7 +246,7 @@ test('categories that disagree between files, and files that are not COCO, are e
 });
 
 test('a directory without annotation files is an error', async () => {
-  const result = await readFiles({ 'images/a.jpg': new Uint8Array([1]) });
+  const result = await readFiles(cocoFormat, { 'images/a.jpg': new Uint8Array([1]) });
   assert.equal(result.errors, [{ file: '.', message: 'no COCO annotation file (.json) found' }]);
 });
 

@@ -4,8 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { csvFormat } from '../../formats/csv/csv-format.ts';
 import { directorySource } from '../../formats/directory-source.ts';
-import type { ReadResult } from '../../formats/format.ts';
-import { SHARED_DATA, assertRoundTrip, removeDir, tempDir, text, writeAll } from './format-fixtures.ts';
+import { SHARED_DATA, assertRoundTrip, readFiles, removeDir, tempDir, text, writeAll } from './format-fixtures.ts';
 
 const test = suite('csv format');
 const RACCOONS = join(SHARED_DATA, 'images/raccoon_voc_subset');
@@ -13,14 +12,6 @@ const imported = { type: 'import', format: 'csv' } as const;
 const read = (root: string) => csvFormat.read(directorySource(root), {});
 const IMAGE = new Uint8Array([1]);
 
-async function readFiles(files: Record<string, string | Uint8Array>): Promise<ReadResult> {
-  const dir = await tempDir(files);
-  try {
-    return await read(dir);
-  } finally {
-    await removeDir(dir);
-  }
-}
 
 test('the raccoon CSV: 43 boxes on the 40 images present, each of the 174 rows naming an absent image an error with its line', async () => {
   const result = await read(RACCOONS);
@@ -47,7 +38,7 @@ test('read → write → read gives the same items for the raccoon boxes whose i
     const result = await read(dir);
     assert.equal(result.errors, []);
     assert.is(result.items.length, 40);
-    const sink = await assertRoundTrip(csvFormat, dir, result);
+    const { sink } = await assertRoundTrip(csvFormat, dir, result);
     assert.equal([...sink.files.keys()], ['boxes.csv']);
     assert.is(text(sink, 'boxes.csv').split('\n')[1], 'images/raccoon-1.jpg,650,417,raccoon,81,88,522,408');
   } finally {
@@ -80,7 +71,7 @@ test('classification: several rows give several classes, quoted fields, an empty
       },
       { path: 'data/images/c.jpg', media: 'data/images/c.jpg', meta: {}, annotations: [] },
     ]);
-    const sink = await assertRoundTrip(csvFormat, dir);
+    const { sink } = await assertRoundTrip(csvFormat, dir);
     assert.is(text(sink, 'labels.csv'), 'path,label\n"data/a, with comma.jpg",cat\ndata/b.jpg,dog\ndata/b.jpg,"say ""hi"""\ndata/images/c.jpg,\n');
   } finally {
     await removeDir(dir);
@@ -98,7 +89,7 @@ test('a classification file and a box file about one image add up; the writer sp
     assert.equal(result.errors, []);
     assert.equal(result.items[0]!.annotations.map((a) => [a.id, a.kind, a.label]), [['a1', 'box', 'car'], ['a2', 'class', 'night']]);
     assert.equal(result.items[0]!.meta, { width: 100, height: 80 });
-    const sink = await assertRoundTrip(csvFormat, dir);
+    const { sink } = await assertRoundTrip(csvFormat, dir);
     assert.is(text(sink, 'boxes.csv'), 'filename,width,height,class,xmin,ymin,xmax,ymax\nx.jpg,100,80,car,0.1,0.2,0.3,50.5\n', 'corners come back as written');
   } finally {
     await removeDir(dir);
@@ -107,13 +98,13 @@ test('a classification file and a box file about one image add up; the writer sp
 
 test('box rows without width and height take the size from the image', async () => {
   const jpg = await readFile(join(RACCOONS, 'images/raccoon-1.jpg'));
-  const result = await readFiles({ 'p.jpg': jpg, 'b.csv': 'filename,class,xmin,ymin,xmax,ymax\np.jpg,raccoon,1,2,3,4\n' });
+  const result = await readFiles(csvFormat, { 'p.jpg': jpg, 'b.csv': 'filename,class,xmin,ymin,xmax,ymax\np.jpg,raccoon,1,2,3,4\n' });
   assert.equal(result.errors, []);
   assert.equal(result.items[0]!.meta, { width: 650, height: 417 });
 });
 
 test('bad rows are all reported with their lines (a file\'s syntax errors first), and none stops the read', async () => {
-  const result = await readFiles({
+  const result = await readFiles(csvFormat, {
     'x.jpg': IMAGE,
     'b.csv': [
       'filename,width,height,class,xmin,ymin,xmax,ymax',
@@ -150,19 +141,18 @@ test('bad rows are all reported with their lines (a file\'s syntax errors first)
 });
 
 test('no CSV file, or an empty one, is an error', async () => {
-  assert.equal((await readFiles({ 'a.jpg': IMAGE })).errors, [{ file: '.', message: 'no CSV file found' }]);
-  assert.equal((await readFiles({ 'a.csv': '' })).errors, [{ file: 'a.csv', message: 'is empty: expects a header row' }]);
+  assert.equal((await readFiles(csvFormat, { 'a.jpg': IMAGE })).errors, [{ file: '.', message: 'no CSV file found' }]);
+  assert.equal((await readFiles(csvFormat, { 'a.csv': '' })).errors, [{ file: 'a.csv', message: 'is empty: expects a header row' }]);
 });
 
 test('the writer counts what CSV cannot hold and writes labeled-empty rows for items with nothing it can hold', async () => {
-  const sink = await writeAll(
+  const { sink } = await writeAll(
     csvFormat,
     {
       items: [{ path: 'p/q.jpg', media: null, meta: {}, annotations: [{ id: 'x', kind: 'polygon', label: 'dent', points: [[0, 0], [1, 0], [1, 1]] }] }],
       classes: ['dent'],
-      errors: [],
     },
-    false,
+    { includeMedia: false },
   );
   assert.is(text(sink, 'labels.csv'), 'path,label\np/q.jpg,\n');
   assert.equal(sink.media.size, 0);

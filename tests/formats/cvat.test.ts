@@ -1,51 +1,15 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cvatFormat } from '../../formats/cvat/cvat-format.ts';
 import { directorySource } from '../../formats/directory-source.ts';
-import type { FormatItem, ReadResult } from '../../formats/format.ts';
-import { memorySink } from '../../formats/memory-sink.ts';
+import type { FormatItem } from '../../formats/format.ts';
 import { labelFormat } from '../../formats/registry.ts';
+import { SHARED_DATA, assertRoundTrip, cleanupSuite, readErrors, readFiles, writeAll, writeAndRead } from './format-fixtures.ts';
 
-const data = (path: string) => fileURLToPath(new URL(`../../../shared/data/formats/cvat/for_images/${path}`, import.meta.url));
-const TASK = data('export_task');
-const PROJECT = data('export_project');
+const TASK = join(SHARED_DATA, 'formats/cvat/for_images/export_task');
+const PROJECT = join(SHARED_DATA, 'formats/cvat/for_images/export_project');
 const source = { type: 'import', format: 'cvat' };
-const temps: string[] = [];
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sheaf-cvat-'));
-  temps.push(dir);
-  return dir;
-}
-
-async function* each<T>(values: readonly T[]): AsyncIterable<T> {
-  yield* values;
-}
-
-async function materialize(files: Map<string, Uint8Array | string>, media: Map<string, string> = new Map()): Promise<string> {
-  const dir = await tempDir();
-  for (const [path, content] of files) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-  for (const [path, from] of media) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await copyFile(from, join(dir, path));
-  }
-  return dir;
-}
-
-async function writeAndRead(result: ReadResult, from: string | null) {
-  const sink = memorySink();
-  const summary = await cvatFormat.write(each(result.items), sink, { classes: result.classes, includeMedia: from !== null });
-  const mediaOf = new Map(result.items.map((item) => [item.path, item.media]));
-  const media = new Map([...sink.media].map(([path, itemPath]) => [path, join(from!, mediaOf.get(itemPath)!)]));
-  return { summary, sink, again: await cvatFormat.read(directorySource(await materialize(sink.files, media)), {}) };
-}
 
 // The shapes of both sample files, read by hand: box xtl 0, ytl 2, xbr 4, ybr 4 → [0, 2, 4, 2].
 const img0 = (polylineLabel: string) => [
@@ -101,11 +65,7 @@ for (const [name, dir] of [
   ['project export', PROJECT],
 ] as const) {
   roundTrip(`${name} gives the same items and classes`, async () => {
-    const first = await cvatFormat.read(directorySource(dir), {});
-    const { again, summary } = await writeAndRead(first, dir);
-    assert.equal(again.errors, []);
-    assert.equal(again.items, first.items);
-    assert.equal(again.classes, first.classes);
+    const { summary } = await assertRoundTrip(cvatFormat, dir);
     assert.equal(summary.skipped, {});
   });
 }
@@ -122,7 +82,7 @@ const MASK_XML = `<?xml version="1.0" encoding="utf-8"?>
 `;
 
 roundTrip('a mask: CVAT runs over its box ↔ COCO runs over the image, column by column', async () => {
-  const first = await cvatFormat.read(directorySource(await materialize(new Map([['annotations.xml', MASK_XML]]))), {});
+  const first = await readFiles(cvatFormat, { 'annotations.xml': MASK_XML });
   assert.equal(first.errors, []);
   // The 3 × 2 box at (1, 1) holds, row by row, 0 1 1 / 0 1 1: pixels (2,1) (3,1) (2,2) (3,2) of
   // the 4 × 3 image. Column-major: columns 0 and 1 empty (6 zeros), columns 2 and 3 are 0 1 1 each.
@@ -131,7 +91,7 @@ roundTrip('a mask: CVAT runs over its box ↔ COCO runs over the image, column b
     { id: 'a2', kind: 'class', label: 'cat', source, attributes: { source: 'manual', mood: 'calm' } },
   ]);
   assert.equal(first.items[0]!.media, null, 'an import without images is annotation-only');
-  const { again, sink } = await writeAndRead(first, null);
+  const { again, sink } = await writeAndRead(cvatFormat, first, null);
   assert.equal(again.items, first.items);
   assert.match(new TextDecoder().decode(sink.files.get('annotations.xml')), /rle="1, 2, 1, 2" left="1" top="1" width="3" height="2"/);
 });
@@ -142,8 +102,7 @@ roundTrip('a COCO mask with compressed string counts is written as CVAT runs ove
   const items: FormatItem[] = [
     { path: 'images/a.png', media: null, meta: { width: 4, height: 3 }, annotations: [{ id: 'a1', kind: 'mask', label: 'cat', rle: { size: [3, 4], counts: '7210' } }] },
   ];
-  const sink = memorySink();
-  await cvatFormat.write(each(items), sink, { classes: ['cat'], includeMedia: false });
+  const { sink } = await writeAll(cvatFormat, { items, classes: ['cat'] }, { includeMedia: false });
   assert.match(new TextDecoder().decode(sink.files.get('annotations.xml')), /<mask label="cat" occluded="0" z_order="0" rle="0, 4" left="2" top="1" width="2" height="2"\/>/);
 });
 
@@ -160,8 +119,7 @@ roundTrip('what CVAT cannot hold is counted: spans, unknown classes, keypoint vi
       ],
     },
   ];
-  const sink = memorySink();
-  const summary = await cvatFormat.write(each(items), sink, { classes: ['cat'], includeMedia: false });
+  const { sink, summary } = await writeAll(cvatFormat, { items, classes: ['cat'] }, { includeMedia: false });
   assert.equal(summary, { items: 1, annotations: 1, skipped: { span: 1, 'unknown class': 1, 'keypoints visibility': 1 } });
   assert.match(new TextDecoder().decode(sink.files.get('annotations.xml')), /<image id="0" name="elsewhere\/a.png" width="10" height="10">/);
 });
@@ -172,14 +130,8 @@ const errors = suite('CVAT: malformed files');
 const doc = (shapes: string, meta = '<meta><task><labels><label><name>cat</name></label></labels></task></meta>') =>
   `<annotations>\n<version>1.1</version>\n${meta}\n<image id="0" name="a.jpg" width="10" height="10">\n${shapes}\n</image>\n</annotations>\n`;
 
-async function readErrors(files: Record<string, string>) {
-  const result = await cvatFormat.read(directorySource(await materialize(new Map(Object.entries(files)))), {});
-  assert.equal(result.items, [], 'nothing is imported when there are errors');
-  return result.errors;
-}
-
 errors('malformed XML with its line', async () => {
-  const found = await readErrors({ 'annotations.xml': '<annotations>\n<image id="0" name="a.jpg">\n<box label="cat" xtl="0"\n</annotations>' });
+  const found = await readErrors(cvatFormat, { 'annotations.xml': '<annotations>\n<image id="0" name="a.jpg">\n<box label="cat" xtl="0"\n</annotations>' });
   assert.is(found.length, 1);
   assert.is(found[0]!.file, 'annotations.xml');
   assert.ok(found[0]!.line! >= 3, `line ${found[0]!.line}`);
@@ -187,7 +139,7 @@ errors('malformed XML with its line', async () => {
 });
 
 errors('unknown label, outside coordinates, bad points, short polyline, unsupported shapes and tracks', async () => {
-  const found = await readErrors({
+  const found = await readErrors(cvatFormat, {
     'annotations.xml': doc(
       [
         '<box label="dog" xtl="0" ytl="0" xbr="1" ybr="1" occluded="0"/>',
@@ -214,18 +166,15 @@ errors('unknown label, outside coordinates, bad points, short polyline, unsuppor
 });
 
 errors('an image referenced but missing when the import carries images; a wrong root element', async () => {
-  const missing = await readErrors({ 'annotations.xml': doc(''), 'images/other.jpg': 'x' });
+  const missing = await readErrors(cvatFormat, { 'annotations.xml': doc(''), 'images/other.jpg': 'x' });
   assert.match(missing[0]!.message, /image a\.jpg is referenced but missing \(looked for images\/a\.jpg, a\.jpg\)/);
-  const wrong = await readErrors({ 'annotations.xml': '<annotation><filename>a.jpg</filename></annotation>' });
+  const wrong = await readErrors(cvatFormat, { 'annotations.xml': '<annotation><filename>a.jpg</filename></annotation>' });
   assert.match(wrong[0]!.message, /not a CVAT for images file/);
-  const none = await readErrors({ 'readme.txt': 'hello' });
+  const none = await readErrors(cvatFormat, { 'readme.txt': 'hello' });
   assert.match(none[0]!.message, /no CVAT XML file/);
 });
 
-const cleanup = suite('CVAT: cleanup');
-cleanup('remove temporary directories', async () => {
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
-});
+const cleanup = cleanupSuite('CVAT');
 
 real.run();
 roundTrip.run();

@@ -4,7 +4,7 @@ import { AlreadyExistsError, InvalidInputError, InvalidPathError } from '../../c
 import { AnnotationIdsByItem, annotationIds } from '../../formats/annotation-ids.ts';
 import { boxFromCorners, cornersOfBox } from '../../formats/box-corners.ts';
 import { FormatErrorList, MAX_FORMAT_ERRORS } from '../../formats/format-errors.ts';
-import { boxProblem, pointProblem } from '../../formats/image-bounds.ts';
+import { boxProblem, insideImage, pointProblem } from '../../formats/image-bounds.ts';
 import { basenameOf, dirnameOf, joinSourcePath, stripExtension } from '../../formats/item-paths.ts';
 import { memorySink } from '../../formats/memory-sink.ts';
 import { labelFormat, labelFormats } from '../../formats/registry.ts';
@@ -80,6 +80,10 @@ test('image bounds allow the edge, refuse beyond it', () => {
   assert.match(boxProblem([0, 0, -1, 5], null)!, /negative/);
   assert.is(pointProblem(100, 50, { width: 100, height: 50 }), null);
   assert.match(pointProblem(-1, 0, { width: 100, height: 50 })!, /outside/);
+  // Less than half a pixel past an edge is rounding (a rotated box's corner at −0.1), half a pixel is not.
+  assert.is(pointProblem(-0.1, 50.49, { width: 100, height: 50 }), null);
+  assert.is(boxProblem([-0.49, 0, 100.98, 50], { width: 100, height: 50 }), null);
+  assert.equal([insideImage(-0.5, 0, 100, 50), insideImage(0, 50.5, 100, 50), insideImage(100.499, -0.499, 100, 50), insideImage(Number.NaN, 0, 100, 50)], [false, false, true, false]);
 });
 
 test('the error list keeps the first errors and counts the rest', () => {

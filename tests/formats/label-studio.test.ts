@@ -5,11 +5,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Annotation } from '../../core/labels/annotation.ts';
 import { directorySource } from '../../formats/directory-source.ts';
-import type { ReadResult } from '../../formats/format.ts';
 import { labelStudioFormat } from '../../formats/label-studio/label-studio-format.ts';
 import { mediaCandidates } from '../../formats/label-studio/ls-media.ts';
 import { percentOf, pixelsOf } from '../../formats/label-studio/ls-percent.ts';
-import { SHARED_DATA, assertRoundTrip, removeDir, tempDir, text, writeAll } from './format-fixtures.ts';
+import { SHARED_DATA, assertRoundTrip, readFiles, removeDir, tempDir, text, writeAll } from './format-fixtures.ts';
 
 const test = suite('label-studio format');
 const FIXTURE = fileURLToPath(new URL('../fixtures/formats/label-studio/', import.meta.url));
@@ -29,14 +28,6 @@ test.after(async () => {
   await removeDir(dir);
 });
 
-async function readFiles(files: Record<string, string | Uint8Array>): Promise<ReadResult> {
-  const root = await tempDir(files);
-  try {
-    return await read(root);
-  } finally {
-    await removeDir(root);
-  }
-}
 
 const near = (actual: readonly number[], expected: readonly number[]) =>
   assert.ok(actual.length === expected.length && actual.every((value, i) => Math.abs(value - expected[i]!) < 1e-9), `${actual} ≈ ${expected}`);
@@ -76,7 +67,7 @@ test('reads rectangles, polygons, keypoints, choices, text spans and time series
 });
 
 test('read → write → read gives the same items', async () => {
-  const sink = await assertRoundTrip(labelStudioFormat, dir);
+  const { sink } = await assertRoundTrip(labelStudioFormat, dir);
   const tasks = JSON.parse(text(sink, 'tasks.json'));
   assert.equal(tasks.map((task: { data: object }) => task.data), [
     { image: 'images/raccoon-1.jpg' },
@@ -122,7 +113,7 @@ test('media references: local files, uploads, URLs and plain paths; unsafe ones 
 test('malformed JSON, missing media, unsupported results, geometry outside the image and duplicates are all reported', async () => {
   const image = { original_width: 100, original_height: 50 };
   const task = (id: number, media: string, result: unknown[]) => ({ id, data: { image: media }, annotations: [{ id, result, was_cancelled: false }] });
-  const result = await readFiles({
+  const result = await readFiles(labelStudioFormat, {
     'a.jpg': new Uint8Array([1]),
     'broken.json': '[\n  {"id": 1,\n   "data": }\n]',
     'export.json': JSON.stringify([
@@ -153,10 +144,10 @@ test('malformed JSON, missing media, unsupported results, geometry outside the i
 
 test('the writer needs the image size for geometry, and counts masks it cannot write', async () => {
   const mask: Annotation = { id: 'm', kind: 'mask', label: 'car', rle: { size: [2, 2], counts: [0, 4] } };
-  const sink = await writeAll(labelStudioFormat, { items: [{ path: 'a.jpg', media: null, meta: { width: 2, height: 2 }, annotations: [mask] }], classes: ['car'], errors: [] }, false);
+  const { sink } = await writeAll(labelStudioFormat, { items: [{ path: 'a.jpg', media: null, meta: { width: 2, height: 2 }, annotations: [mask] }], classes: ['car'] }, { includeMedia: false });
   assert.equal(JSON.parse(text(sink, 'tasks.json')), [{ id: 1, data: { image: 'a.jpg' }, annotations: [{ id: 1, result: [] }] }]);
   try {
-    await writeAll(labelStudioFormat, { items: [{ path: 'b.jpg', media: null, meta: {}, annotations: [{ id: 'x', kind: 'box', label: 'car', box: [0, 0, 1, 1] }] }], classes: ['car'], errors: [] });
+    await writeAll(labelStudioFormat, { items: [{ path: 'b.jpg', media: null, meta: {}, annotations: [{ id: 'x', kind: 'box', label: 'car', box: [0, 0, 1, 1] }] }], classes: ['car'] });
     assert.unreachable('should refuse');
   } catch (error) {
     assert.is((error as { code?: string }).code, 'INVALID_INPUT');

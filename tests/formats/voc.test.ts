@@ -1,53 +1,16 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { directorySource } from '../../formats/directory-source.ts';
-import type { FormatItem, ReadResult } from '../../formats/format.ts';
-import { memorySink } from '../../formats/memory-sink.ts';
+import type { FormatItem } from '../../formats/format.ts';
 import { labelFormat } from '../../formats/registry.ts';
 import { vocFormat } from '../../formats/voc/voc-format.ts';
+import { SHARED_DATA, assertRoundTrip, cleanupSuite, readErrors, readFiles, writeAll } from './format-fixtures.ts';
 
-const data = (path: string) => fileURLToPath(new URL(`../../../shared/data/${path}`, import.meta.url));
-const VOC1 = data('formats/voc/voc_dataset1');
-const VOC2 = data('formats/voc/voc_dataset2');
-const RACCOON = data('images/raccoon_voc_subset');
+const VOC1 = join(SHARED_DATA, 'formats/voc/voc_dataset1');
+const VOC2 = join(SHARED_DATA, 'formats/voc/voc_dataset2');
+const RACCOON = join(SHARED_DATA, 'images/raccoon_voc_subset');
 const source = { type: 'import', format: 'voc' };
-const temps: string[] = [];
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sheaf-voc-'));
-  temps.push(dir);
-  return dir;
-}
-
-async function* each<T>(values: readonly T[]): AsyncIterable<T> {
-  yield* values;
-}
-
-async function materialize(files: Map<string, Uint8Array | string>, media: Map<string, string> = new Map()): Promise<string> {
-  const dir = await tempDir();
-  for (const [path, content] of files) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-  for (const [path, from] of media) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await copyFile(from, join(dir, path));
-  }
-  return dir;
-}
-
-/** Writes the items with the VOC writer, media copied from `from`, and reads the result back. */
-async function writeAndRead(result: ReadResult, from: string) {
-  const sink = memorySink();
-  const summary = await vocFormat.write(each(result.items), sink, { classes: result.classes, includeMedia: true });
-  const mediaOf = new Map(result.items.map((item) => [item.path, item.media]));
-  const media = new Map([...sink.media].map(([path, itemPath]) => [path, join(from, mediaOf.get(itemPath)!)]));
-  return { summary, sink, again: await vocFormat.read(directorySource(await materialize(sink.files, media)), {}) };
-}
 
 // ---------------------------------------------------------------------------------------------
 const real = suite('VOC: the real sample datasets');
@@ -131,11 +94,7 @@ for (const [name, dir] of [
   ['raccoon', RACCOON],
 ] as const) {
   roundTrip(`${name} gives the same items and classes`, async () => {
-    const first = await vocFormat.read(directorySource(dir), {});
-    const { again, summary } = await writeAndRead(first, dir);
-    assert.equal(again.errors, []);
-    assert.equal(again.items, first.items);
-    assert.equal(again.classes, first.classes);
+    const { summary } = await assertRoundTrip(vocFormat, dir);
     assert.equal(summary.skipped, {});
   });
 }
@@ -153,14 +112,13 @@ roundTrip('the writer keeps VOC ids, writes split lists and counts what VOC cann
       ],
     },
   ];
-  const sink = memorySink();
-  const summary = await vocFormat.write(each(items), sink, { classes: ['cat'], includeMedia: false });
+  const { sink, summary } = await writeAll(vocFormat, { items, classes: ['cat'] }, { includeMedia: false });
   assert.equal(summary, { items: 1, annotations: 1, skipped: { polygon: 1, 'unknown class': 1 } });
   const xml = new TextDecoder().decode(sink.files.get('Annotations/x.xml'));
   assert.match(xml, /<xmin>1<\/xmin>\s*<ymin>1<\/ymin>\s*<xmax>10<\/xmax>\s*<ymax>10<\/ymax>/);
   assert.match(xml, /<note>a &amp; b<\/note>/);
   assert.is(new TextDecoder().decode(sink.files.get('ImageSets/Main/val.txt')), 'x\n');
-  const again = await vocFormat.read(directorySource(await materialize(sink.files)), {});
+  const again = await readFiles(vocFormat, sink.files);
   assert.equal(again.items[0]!.annotations, [{ id: 'a1', kind: 'box', label: 'cat', box: [0, 0, 10, 10], source, attributes: { pose: 'Left', difficult: true, note: 'a & b' } }]);
 });
 
@@ -172,14 +130,8 @@ const xml = (objects: string, size = '<size><width>10</width><height>10</height>
 const object = (name: string, box: string) => `  <object><name>${name}</name><bndbox>${box}</bndbox></object>\n`;
 const box = (xmin: number | string, ymin: number, xmax: number, ymax: number) => `<xmin>${xmin}</xmin><ymin>${ymin}</ymin><xmax>${xmax}</xmax><ymax>${ymax}</ymax>`;
 
-async function readErrors(files: Record<string, string>) {
-  const result = await vocFormat.read(directorySource(await materialize(new Map(Object.entries(files)))), {});
-  assert.equal(result.items, [], 'nothing is imported when there are errors');
-  return result.errors;
-}
-
 errors('malformed XML: the parser message with line and column', async () => {
-  const found = await readErrors({ 'Annotations/a.xml': '<annotation>\n  <filename>a.jpg</filename>\n  <object><name>x</name>\n</annotation>\n' });
+  const found = await readErrors(vocFormat, { 'Annotations/a.xml': '<annotation>\n  <filename>a.jpg</filename>\n  <object><name>x</name>\n</annotation>\n' });
   assert.is(found.length, 1);
   assert.is(found[0]!.file, 'Annotations/a.xml');
   assert.is(found[0]!.line, 4);
@@ -187,12 +139,12 @@ errors('malformed XML: the parser message with line and column', async () => {
 });
 
 errors('a DOCTYPE (entity expansion) is refused', async () => {
-  const found = await readErrors({ 'Annotations/a.xml': '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">]>\n<annotation><filename>a.jpg</filename></annotation>' });
+  const found = await readErrors(vocFormat, { 'Annotations/a.xml': '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">]>\n<annotation><filename>a.jpg</filename></annotation>' });
   assert.equal(found, [{ file: 'Annotations/a.xml', line: 2, message: 'a DOCTYPE is not supported in annotation files' }]);
 });
 
 errors('unknown class with a labelmap, box outside the image, bad numbers, missing bndbox', async () => {
-  const found = await readErrors({
+  const found = await readErrors(vocFormat, {
     'labelmap.txt': 'cat:0,0,0::\n',
     'Annotations/a.xml': xml(object('dog', box(1, 1, 2, 2)) + object('cat', box(1, 1, 12, 5)) + object('cat', box('x', 1, 2, 2)) + '  <object><name>cat</name></object>\n'),
   });
@@ -207,18 +159,18 @@ errors('unknown class with a labelmap, box outside the image, bad numbers, missi
 });
 
 errors('an image referenced but missing, when the import carries images', async () => {
-  const found = await readErrors({ 'Annotations/a.xml': xml(''), 'Annotations/b.xml': xml('').replace('a.jpg', 'b.jpg'), 'JPEGImages/b.jpg': 'not read: the size is in the xml' });
+  const found = await readErrors(vocFormat, { 'Annotations/a.xml': xml(''), 'Annotations/b.xml': xml('').replace('a.jpg', 'b.jpg'), 'JPEGImages/b.jpg': 'not read: the size is in the xml' });
   assert.equal(found.map((error) => error.file), ['Annotations/a.xml']);
   assert.match(found[0]!.message, /image a\.jpg is referenced but missing/);
 });
 
 errors('a split list naming an image that has neither annotation nor image', async () => {
-  const found = await readErrors({ 'Annotations/a.xml': xml(''), 'ImageSets/Main/train.txt': 'a\nghost\n' });
+  const found = await readErrors(vocFormat, { 'Annotations/a.xml': xml(''), 'ImageSets/Main/train.txt': 'a\nghost\n' });
   assert.equal(found, [{ file: 'ImageSets/Main/train.txt', message: 'image ghost is listed but has neither Annotations/ghost.xml nor an image in JPEGImages/' }]);
 });
 
 errors('not a VOC file, and unsupported nested elements', async () => {
-  const found = await readErrors({
+  const found = await readErrors(vocFormat, {
     'Annotations/a.xml': '<annotations><image/></annotations>',
     'Annotations/b.xml': xml('  <object><name>cat</name><bndbox>' + box(1, 1, 2, 2) + '</bndbox><polygon><x>1</x></polygon></object>\n').replace('a.jpg', 'b.jpg'),
   });
@@ -226,10 +178,7 @@ errors('not a VOC file, and unsupported nested elements', async () => {
   assert.match(found[1]!.message, /<polygon> with nested elements is not supported/);
 });
 
-const cleanup = suite('VOC: cleanup');
-cleanup('remove temporary directories', async () => {
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
-});
+const cleanup = cleanupSuite('VOC');
 
 real.run();
 roundTrip.run();
