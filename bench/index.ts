@@ -10,6 +10,7 @@ import { benchBlobStore } from './blob-store.ts';
 import { benchPushExport } from './push-export.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLabelExport } from './label-export.ts';
+import { benchLabeling } from './labeling.ts';
 import { benchProvision } from './provision.ts';
 import { benchTransforms } from './transforms.ts';
 import type { BenchResult } from './result.ts';
@@ -30,6 +31,8 @@ suites.unshift({ name: 'blob-store', run: () => benchBlobStore({ large, workDir:
 suites.push({ name: 'push-export', run: () => benchPushExport({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
 for (const database of databases)
   suites.push({ name: `ingest-${database}`, run: () => benchIngest({ large, database, workDir: join(root, '.sheaf', 'bench'), log }) });
+for (const database of databases)
+  suites.push({ name: `labeling-${database}`, run: () => benchLabeling({ large, database, log }) });
 suites.push({ name: 'provision', run: () => benchProvision({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
 suites.push({ name: 'transforms', run: () => benchTransforms({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
 for (const database of databases)

@@ -30,7 +30,8 @@ export type EntityKind =
   | 'token'
   | 'membership'
   | 'job'
-  | 'stream';
+  | 'stream'
+  | 'labeling project';
 
 export class NotFoundError extends CoreError<{ kind: EntityKind; id: string }> {
   static readonly code = 'NOT_FOUND';

@@ -5,6 +5,7 @@ import * as lineage from './0003_lineage.ts';
 import * as streams from './0004_streams.ts';
 import * as jobs from './0005_jobs.ts';
 import * as transforms from './0006_transforms.ts';
+import * as labeling from './0007_labeling.ts';
 
 /**
  * Every migration, by name, in the order they apply. Listed statically so that bundling or
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0004_streams': streams,
   '0005_jobs': jobs,
   '0006_transforms': transforms,
+  '0007_labeling': labeling,
 };

@@ -6,6 +6,7 @@ import type { DatasetService } from '../services/dataset-service.ts';
 import type { IdentityService } from '../services/identity/identity-service.ts';
 import type { StreamService } from '../services/ingest/stream-service.ts';
 import type { JobService } from '../services/jobs/job-service.ts';
+import type { LabelingService } from '../services/labeling/labeling-service.ts';
 import type { LineageService } from '../services/lineage/lineage-service.ts';
 import type { StorageStats } from '../services/storage-stats.ts';
 import type { TransformService } from '../services/transforms/transform-jobs.ts';
@@ -22,6 +23,7 @@ export interface Services {
   readonly jobs: JobService;
   readonly lineage: LineageService;
   readonly transforms: TransformService;
+  readonly labeling: LabelingService;
 }
 
 /** Per-request GraphQL context. */

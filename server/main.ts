@@ -9,6 +9,7 @@ import { createVersionStore } from '../adapters/db/kysely-version-store.ts';
 import { KyselyAccessStore } from '../adapters/db/kysely-access-store.ts';
 import { KyselyAuditStore } from '../adapters/db/kysely-audit-store.ts';
 import { KyselyLineageStore } from '../adapters/db/kysely-lineage-store.ts';
+import { KyselyLabelingStore } from '../adapters/db/kysely-labeling-store.ts';
 import { KyselyIdentityStore } from '../adapters/db/kysely-identity-store.ts';
 import { KyselyMembershipStore } from '../adapters/db/kysely-membership-store.ts';
 import { migrateToLatest } from '../adapters/db/migrate.ts';
@@ -25,6 +26,7 @@ import { AuditLog } from '../services/audit/audit-log.ts';
 import { BOOTSTRAP_USER, IdentityService } from '../services/identity/identity-service.ts';
 import { registerBuiltInJobs } from '../services/jobs/built-in-jobs.ts';
 import { LineageService } from '../services/lineage/lineage-service.ts';
+import { LabelingService } from '../services/labeling/labeling-service.ts';
 import { BlobPaths } from '../services/provision/blob-paths.ts';
 import { ProvisionService } from '../services/provision/provision-service.ts';
 import { StorageStats } from '../services/storage-stats.ts';
@@ -115,6 +117,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     jobs: jobSystem.service,
     lineage: new LineageService({ store: new KyselyLineageStore(database.db), access, grants }),
     transforms: openTransformSystem({ db: database.db, datasets, blobs: blobService, access, jobs: jobSystem.service, maxImagePixels: config.maxImagePixels }),
+    labeling: new LabelingService({ store: new KyselyLabelingStore(database.db), engine, datasets, access, audit }),
   };
   // An empty instance gets an administrator and a token for it, printed once (there is no
   // default password to forget to change), and the default project, owned by that administrator.

@@ -20,7 +20,7 @@ test.after(async () => {
 test('a PGlite database under dataDir keeps its rows across close and reopen', async () => {
   const first = await openDatabase({ dataDir: join(dataDir, 'db') });
   assert.is(first.dialect, 'pglite');
-  assert.equal(await migrateToLatest(first.db), ['0001_initial', '0002_access_control', '0003_lineage', '0004_streams', '0005_jobs', '0006_transforms']);
+  assert.equal(await migrateToLatest(first.db), ['0001_initial', '0002_access_control', '0003_lineage', '0004_streams', '0005_jobs', '0006_transforms', '0007_labeling']);
   const created = await createVersionStore(first.db).refs.createProject('kept' as ProjectName);
   await first.close();
 
@@ -37,7 +37,7 @@ test('an in-memory PGlite database starts empty every time', async () => {
   for (let round = 0; round < 2; round++) {
     const opened = await openDatabase({ memory: true, dataDir: join(dataDir, 'ignored') });
     try {
-      assert.equal(await migrateToLatest(opened.db), ['0001_initial', '0002_access_control', '0003_lineage', '0004_streams', '0005_jobs', '0006_transforms']);
+      assert.equal(await migrateToLatest(opened.db), ['0001_initial', '0002_access_control', '0003_lineage', '0004_streams', '0005_jobs', '0006_transforms', '0007_labeling']);
       assert.is(await createVersionStore(opened.db).refs.getProject('kept' as ProjectName), null);
       await createVersionStore(opened.db).refs.createProject('kept' as ProjectName);
     } finally {

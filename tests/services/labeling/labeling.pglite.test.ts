@@ -1,0 +1,3 @@
+import { labelingSuite } from './labeling-suite.ts';
+
+labelingSuite('pglite').run();
