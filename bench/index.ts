@@ -11,6 +11,7 @@ import { benchPushExport } from './push-export.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLabelExport } from './label-export.ts';
 import { benchLabeling } from './labeling.ts';
+import { benchLabelingUi } from './labeling-ui.ts';
 import { benchProvision } from './provision.ts';
 import { benchTransforms } from './transforms.ts';
 import type { BenchResult } from './result.ts';
@@ -37,6 +38,7 @@ suites.push({ name: 'provision', run: () => benchProvision({ large, workDir: joi
 suites.push({ name: 'transforms', run: () => benchTransforms({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
 for (const database of databases)
   suites.push({ name: `label-export-${database}`, run: () => benchLabelExport({ large, database, workDir: join(root, '.sheaf', 'bench'), log }) });
+suites.push({ name: 'labeling-ui', run: () => benchLabelingUi({ large, workDir: join(root, '.sheaf', 'bench'), log }) });
 
 const results: BenchResult[] = [];
 for (const suite of suites) {

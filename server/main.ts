@@ -48,6 +48,7 @@ import { authenticate, refuseFailedAuthentication } from './http/authenticate.ts
 import { healthRoutes } from './http/health-routes.ts';
 import { loginLimiter, rateLimit } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { uiRoutes } from './http/ui-routes.ts';
 import { SESSION_COOKIE, sessionRoutes } from './http/session-routes.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createLogger, requestContext } from './http/request-context.ts';
@@ -194,6 +195,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   for (const router of [snapshots, blobPaths, labels]) app.use(router.routes()).use(router.allowedMethods());
   const ndjson = ndjsonRoutes({ ndjson: streamSystem.ndjson });
   app.use(ndjson.routes()).use(ndjson.allowedMethods());
+  // Last: the labeling UI answers only what no API route did.
+  app.use(uiRoutes());
 
   const server = app.listen(config.port, config.host);
   // Node ends any request after 5 minutes by default: too short for multi-GB blob uploads.

@@ -38,7 +38,7 @@ const TOOLS_FOR: Readonly<Record<AnnotationKind, readonly LabelTool[]>> = {
  * and a `label` among the schema's classes; coordinates finite; boxes `[x, y, w, h]` with
  * w, h > 0; polygons of at least 3 points; keypoints exactly as many as the schema names, each
  * `[x, y, v]` with v 0, 1 or 2; spans integer offsets with 0 ≤ start ≤ end; ranges with start ≤
- * end; at most one `class` annotation when the schema is single-label (`class` tool); `source`,
+ * end; at most one `class` annotation (rejected model proposals aside) when the schema is single-label (`class` tool); `source`,
  * `review` and `attributes` in their documented shapes (see annotation.ts). Unknown keys are
  * refused. The value is returned as given (not copied): the checks are the contract.
  * @throws InvalidInputError whose field is the location of the first problem, e.g. `annotations/3/box`
@@ -62,7 +62,10 @@ export function validateAnnotations(value: unknown, schema: LabelSchema, field =
     ids.add(a.id);
     if (typeof a.label !== 'string' || !classes.has(a.label)) throw new InvalidInputError(`${at}/label`, `must be a class of the schema (${[...classes].slice(0, 20).join(', ')})`);
     checkShape(k, a, at, schema);
-    if (k === 'class' && ++classCount > 1 && schema.tools.includes('class'))
+    // A model's class proposal the labeler rejected stays as a record of that decision; it is
+    // not the item's class, so it does not count against the single-label rule.
+    const rejected = (a.review as { decision?: unknown } | undefined)?.decision === 'rejected';
+    if (k === 'class' && !rejected && ++classCount > 1 && schema.tools.includes('class'))
       throw new InvalidInputError(`${at}`, 'the schema is single-label: an item has at most one class');
     if (a.source !== undefined) checkSource(a.source, `${at}/source`);
     if (a.review !== undefined) checkReview(a.review, `${at}/review`);

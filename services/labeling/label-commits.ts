@@ -17,8 +17,8 @@ const MAX_MESSAGE = 4096;
 /**
  * Commits the labels the project staged on its branch (through DatasetService.commit, so it
  * is checked and audited as a branch commit too); its events then name the commit and
- * snapshot, and each item gets a `commit` event. Null when nothing is staged. For managers
- * and reviewers; audited as `labeling.commit`.
+ * snapshot, and each item gets a `commit` event. Null when nothing is staged. For labelers,
+ * reviewers and managers (a labeler may commit its branch in any case); audited as `labeling.commit`.
  * @throws InvalidInputError (message), ForbiddenError, NotFoundError, RefConflictError when
  * the branch moved while committing (retry)
  */
@@ -26,7 +26,7 @@ export function commitLabels(deps: LabelingDeps, actor: Actor | null, input: { p
   const op = {
     project: input.project,
     name: input.labelingProject,
-    need: 'review',
+    need: 'commit',
     action: 'labeling.commit',
     inputs: {},
     result: (made: LabelCommit | null) => (made ? { commit: made.commit, snapshot: made.snapshot, items: made.items } : null),

@@ -7,8 +7,8 @@ import type { LabelingProjectRecord } from './labeling-store.ts';
 /** What a user may do in a labeling project: `manager` (data.write on the project) may do everything. */
 export type LabelingRole = 'manager' | 'reviewer' | 'labeler';
 
-/** What an operation needs: to read the project, to label its tasks, to review them, or to manage it. */
-export type LabelingNeed = 'read' | 'label' | 'review' | 'manage';
+/** What an operation needs: to read the project, to label its tasks, to review them, to commit the labels, or to manage it. */
+export type LabelingNeed = 'read' | 'label' | 'review' | 'commit' | 'manage';
 
 /**
  * The actor's role in a labeling project: `manager` with `data.write` on its project (owners,
@@ -34,6 +34,9 @@ async function meets(deps: Pick<LabelingDeps, 'access'>, actor: Actor, lp: Label
       return role === 'reviewer';
     case 'label':
       return role === 'labeler';
+    // Labelers may commit their branch anyway (label.write); reviewers commit what they accepted.
+    case 'commit':
+      return role === 'labeler' || role === 'reviewer';
     case 'read':
       return role !== null || (await deps.access.allows(actor, { project: lp.project, permission: 'project.read', action: 'labeling.read' }));
   }

@@ -209,8 +209,9 @@ export function labelingSuite(kind: DatabaseKind) {
     assert.match((await f.engine.getCommit(head.head)).message, 'labels: 2 items (defects)');
 
     await submit('lena', 'defects', 'img/0002.jpg', classOf('scratch'));
-    await refused(f.labeling.commit(f.as('lena'), { project: 'alpha', labelingProject: 'defects' }), 'FORBIDDEN');
-    const manual = await f.labeling.commit(f.as('rita'), { project: 'alpha', labelingProject: 'defects', message: 'reviewed batch' });
+    await refused(f.labeling.commit(f.as('vic'), { project: 'alpha', labelingProject: 'defects' }), 'FORBIDDEN');
+    // The labeler may commit its own work, as it may commit its branch.
+    const manual = await f.labeling.commit(f.as('lena'), { project: 'alpha', labelingProject: 'defects', message: 'reviewed batch' });
     assert.is(manual?.items, 1);
     assert.is(await f.labeling.commit(f.as('rita'), { project: 'alpha', labelingProject: 'defects' }), null, 'nothing staged');
     const commit = await f.engine.getCommit(manual!.commit as never);
@@ -223,6 +224,18 @@ export function labelingSuite(kind: DatabaseKind) {
     const lp = await f.labeling.getProject(f.as('olga'), 'alpha', 'defects');
     assert.is((await f.labeling.progress(lp)).uncommitted, 0);
     assert.is((await f.labeling.progress(lp)).total, 4, 'label commits change no task');
+  });
+
+  test('dataset order is the path order of the snapshot (code points); a rejected class proposal is no second class', async () => {
+    await f.addItems('alpha', [{ path: 'img/raccoon-2.jpg' }, { path: 'img/raccoon-10.jpg' }, { path: 'img/raccoon-1.jpg' }]);
+    await create('defects');
+    await member('defects', 'lena');
+    assert.equal(await next('lena', 'defects', 3), ['img/raccoon-1.jpg', 'img/raccoon-10.jpg', 'img/raccoon-2.jpg']);
+    const proposal = { ...classOf('ok', 'p1')[0], source: { type: 'model', model: 'm1', confidence: 0.6 }, review: { decision: 'rejected', by: 'lena' } };
+    await submit('lena', 'defects', 'img/raccoon-1.jpg', [proposal, ...classOf('dent', 'a1')]);
+    const labels = (await branchItem('img/raccoon-1.jpg')).annotations as { label: string }[];
+    assert.equal(labels.map((a) => a.label), ['ok', 'dent']);
+    await refused(submit('lena', 'defects', 'img/raccoon-10.jpg', [...classOf('ok', 'a1'), ...classOf('dent', 'a2')]), 'INVALID_INPUT');
   });
 
   test('items added to the branch later become tasks; removed ones leave; queue orders', async () => {
