@@ -10,6 +10,16 @@ import { transformListCommand, transformRunCommand } from './transform.ts';
 import { jobCancelCommand, jobListCommand, jobShowCommand, jobStartCommand, jobWatchCommand } from './job.ts';
 import { logCommand } from './log.ts';
 import { labelsExportCommand, labelsImportCommand } from './labels.ts';
+import {
+  labelingCommitCommand,
+  labelingCreateCommand,
+  labelingHistoryCommand,
+  labelingListCommand,
+  labelingMemberCommand,
+  labelingShowCommand,
+  labelingStatusCommand,
+  labelingUpdateCommand,
+} from './labeling.ts';
 import { memberListCommand, memberRemoveCommand, memberSetCommand } from './member.ts';
 import { projectCreateCommand, projectListCommand } from './project.ts';
 import { mergeCommand } from './merge.ts';
@@ -45,6 +55,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   transformRunCommand,
   labelsImportCommand,
   labelsExportCommand,
+  labelingCreateCommand,
+  labelingListCommand,
+  labelingShowCommand,
+  labelingUpdateCommand,
+  labelingMemberCommand,
+  labelingStatusCommand,
+  labelingCommitCommand,
+  labelingHistoryCommand,
   streamCreateCommand,
   streamListCommand,
   streamShowCommand,
