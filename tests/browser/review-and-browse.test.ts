@@ -3,8 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { annotationChanges } from '../../labeling-ui/src/datasets/annotation-changes.ts';
-import { parseSeriesCsv, SeriesCsvError } from '../../labeling-ui/src/series/parse-series-csv.ts';
 import { errorsOf, openBrowserFixture, type BrowserFixture } from '../helpers/browser.ts';
 import type { As, TestServer } from '../helpers/test-server.ts';
 
@@ -439,53 +437,3 @@ test("a labeler of alpha is refused beta's labeling project, review queue and da
 });
 
 test.run();
-
-const parts = suite('the labelers\' pure parts');
-
-parts('a series CSV: header, x column, gaps, and the line of each problem', () => {
-  const parsed = parseSeriesCsv('t,a,b\n0,1,\n0.5,2,3\n1,NaN,4\n');
-  assert.is(parsed.xName, 't');
-  assert.equal([...parsed.x], [0, 0.5, 1]);
-  assert.equal(parsed.series.map((s) => s.name), ['a', 'b']);
-  assert.ok(Number.isNaN(parsed.series[1]!.values[0]!) && Number.isNaN(parsed.series[0]!.values[2]!));
-  const single = parseSeriesCsv('3\n1\n4\n');
-  assert.ok(single.xIsIndex);
-  assert.equal([...single.x], [0, 1, 2]);
-  assert.equal([...single.series[0]!.values], [3, 1, 4]);
-  const quoted = parseSeriesCsv('"time, s","temp ""C"""\n1,2\n');
-  assert.equal([quoted.xName, quoted.series[0]!.name], ['time, s', 'temp "C"']);
-  const problems: [string, RegExp][] = [
-    ['', /empty/],
-    ['x,y\n', /no data rows/],
-    ['x,y\n1,2\n2\n', /^line 3: expected 2 fields/],
-    ['x,y\n1,2\n2,oops\n', /^line 3, column 2: not a number: "oops"/],
-    ['x,y\n1,2\nlater,3\n', /^line 3, column 1: x must be a number/],
-    ['x,y\n2,2\n1,3\n', /^line 3, column 1: x goes back/],
-    ['x,y\n1,"2\n', /^line 2: a quoted field is not closed/],
-  ];
-  for (const [csv, message] of problems) {
-    try {
-      parseSeriesCsv(csv);
-      assert.unreachable(`accepted ${JSON.stringify(csv)}`);
-    } catch (error) {
-      assert.instance(error, SeriesCsvError);
-      assert.is((error as SeriesCsvError).code, 'INVALID_CSV');
-      assert.match((error as Error).message, message);
-    }
-  }
-});
-
-parts('annotation changes match annotations by id', () => {
-  const box = { id: 'a1', kind: 'box', label: 'raccoon', box: [1, 2, 3, 4] } as const;
-  const moved = { ...box, box: [5, 2, 3, 4] } as const;
-  const cls = { id: 'a2', kind: 'class', label: 'raccoon' } as const;
-  const span = { id: 'a3', kind: 'span', label: 'place', start: 0, end: 5 } as const;
-  assert.equal(
-    annotationChanges([box, cls], [moved, span]).map((c) => [c.change, c.id]),
-    [['changed', 'a1'], ['added', 'a3'], ['removed', 'a2']],
-  );
-  assert.equal(annotationChanges(null, []), []);
-  assert.equal(annotationChanges([{ ...box, attributes: { b: 1, a: 2 } }], [{ ...box, attributes: { a: 2, b: 1 } }]), [], 'key order is no change');
-});
-
-parts.run();

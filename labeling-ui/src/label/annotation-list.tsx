@@ -1,7 +1,7 @@
 import type { Annotation } from '../../../core/labels/annotation.ts';
 import type { LabelSchema } from '../../../core/labels/label-schema.ts';
-import { isPendingProposal, isRejected } from './annotation-edits.ts';
-import { colorOf } from './annotation-shapes.tsx';
+import { classColor } from '../annotations/class-colors.ts';
+import { isPendingProposal, isRejected } from '../annotations/proposals.ts';
 
 /**
  * The item's annotations, newest last: select one, delete it, and accept (A) or reject (R) a
@@ -32,7 +32,7 @@ export function AnnotationList(props: {
               data-testid={`annotation-${index}`}
             >
               <button className="annotation-select" aria-pressed={a.id === selectedId} onClick={() => props.onSelect(a.id)}>
-                <span className="swatch" style={{ background: colorOf(schema, a.label) }} aria-hidden="true" />
+                <span className="swatch" style={{ background: classColor(schema, a.label) }} aria-hidden="true" />
                 {a.label} <span className="muted">{describe(a)}</span>
               </button>
               {pending && (

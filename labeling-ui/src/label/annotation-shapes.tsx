@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import type { Annotation } from '../../../core/labels/annotation.ts';
 import type { LabelSchema } from '../../../core/labels/label-schema.ts';
-import { isPendingProposal, isRejected } from './annotation-edits.ts';
+import { classColor } from '../annotations/class-colors.ts';
+import { isPendingProposal, isRejected } from '../annotations/proposals.ts';
 import { BOX_HANDLES, handlePoint } from './shape-geometry.ts';
 
 export interface AnnotationShapesProps {
@@ -10,11 +11,6 @@ export interface AnnotationShapesProps {
   readonly selectedId: string | null;
   /** Screen pixels per image pixel: strokes, handles and labels keep their screen size. */
   readonly scale: number;
-}
-
-/** The colour of a class; grey for a class the schema does not know. */
-export function colorOf(schema: LabelSchema, label: string): string {
-  return schema.classes.find((c) => c.name === label)?.color ?? '#9ca3af';
 }
 
 /**
@@ -29,7 +25,7 @@ export const AnnotationShapes = memo(function AnnotationShapes({ annotations, sc
     <g>
       {annotations.map((annotation) => {
         if (isRejected(annotation)) return null;
-        const color = colorOf(schema, annotation.label);
+        const color = classColor(schema, annotation.label);
         const selected = annotation.id === selectedId;
         const common = {
           'data-annotation-id': annotation.id,

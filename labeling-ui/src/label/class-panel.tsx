@@ -1,6 +1,6 @@
 import type { Annotation } from '../../../core/labels/annotation.ts';
 import type { LabelSchema } from '../../../core/labels/label-schema.ts';
-import { isRejected } from './annotation-edits.ts';
+import { itemClasses } from '../annotations/class-toggles.ts';
 import type { Tool } from './tool-bar.tsx';
 
 /**
@@ -11,13 +11,13 @@ import type { Tool } from './tool-bar.tsx';
 export function ClassPanel(props: { schema: LabelSchema; tool: Tool; activeClass: string | null; annotations: readonly Annotation[]; onPick: (name: string) => void }) {
   const { schema, tool, activeClass, annotations } = props;
   const classifying = tool === 'classify';
-  const itemClasses = new Set(annotations.filter((a) => a.kind === 'class' && !isRejected(a)).map((a) => a.label));
+  const present = itemClasses(annotations);
   return (
     <div className="class-panel">
       <h2 id="class-panel-title">{classifying ? (schema.tools.includes('classes') ? 'Item classes' : 'Item class') : 'Class'}</h2>
       <ul aria-labelledby="class-panel-title">
         {schema.classes.map((c) => {
-          const pressed = classifying ? itemClasses.has(c.name) : activeClass === c.name;
+          const pressed = classifying ? present.has(c.name) : activeClass === c.name;
           return (
             <li key={c.name}>
               <button

@@ -7,19 +7,10 @@ import { ProgressBar } from '../projects/project-list.tsx';
 import { hrefOf } from '../routing.ts';
 import { SeriesRangeLabeler } from '../series/series-range-labeler.tsx';
 import { TextSpanLabeler } from '../text/text-span-labeler.tsx';
-import {
-  acceptProposal,
-  addBox,
-  addKeypoints,
-  addPolygon,
-  isPendingProposal,
-  rejectProposal,
-  relabel,
-  removeAnnotation,
-  toggleItemClass,
-  updateAnnotation,
-  type Editor,
-} from './annotation-edits.ts';
+import { classificationMode, toggleItemClass } from '../annotations/class-toggles.ts';
+import type { Editor } from '../annotations/editor.ts';
+import { acceptProposal, isPendingProposal, rejectProposal } from '../annotations/proposals.ts';
+import { addBox, addKeypoints, addPolygon, relabel, removeAnnotation, updateAnnotation } from './annotation-edits.ts';
 import { AnnotationList } from './annotation-list.tsx';
 import { ClassPanel } from './class-panel.tsx';
 import { CommitPanel } from './commit-panel.tsx';
@@ -114,8 +105,9 @@ export function LabelingWorkspace({ project }: { project: LabelingProject }) {
     setSelectedId(null);
   };
   const pickClass = (name: string): void => {
-    if (tool === 'classify') {
-      edit((list) => toggleItemClass(list, name, schema.tools.includes('classes') ? 'multi' : 'single', editor));
+    const mode = classificationMode(schema);
+    if (tool === 'classify' && mode !== null) {
+      edit((list) => toggleItemClass(list, name, mode, editor));
       return;
     }
     setActiveClass(name);
@@ -219,19 +211,19 @@ export function LabelingWorkspace({ project }: { project: LabelingProject }) {
                   tool={mediaTool}
                   selectedId={selectedId}
                   onSelect={setSelectedId}
-                  onAddBox={(box) => activeClass && edit((list) => addBox(list, activeClass, box, editor))}
-                  onAddPolygon={(points) => activeClass && edit((list) => addPolygon(list, activeClass, points, editor))}
+                  onAddBox={(box) => activeClass && edit((list) => addBox(list, activeClass, box))}
+                  onAddPolygon={(points) => activeClass && edit((list) => addPolygon(list, activeClass, points))}
                   onAddKeypoints={(points) =>
-                    activeClass && edit((list) => addKeypoints(list, activeClass, points, schema.keypoints?.names.length ?? points.length, editor))
+                    activeClass && edit((list) => addKeypoints(list, activeClass, points, schema.keypoints?.names.length ?? points.length))
                   }
                   onUpdate={(id, next) => edit((list) => updateAnnotation(list, id, () => next, editor))}
                 />
               )}
               {content?.kind === 'text' && (
-                <TextSpanLabeler text={content.text} schema={schema} annotations={annotations} activeClass={activeClass} onChange={(next) => edit(() => next)} />
+                <TextSpanLabeler text={content.text} schema={schema} annotations={annotations} editor={editor} activeClass={activeClass} onChange={(next) => edit(() => next)} />
               )}
               {content?.kind === 'series' && (
-                <SeriesRangeLabeler csv={content.csv} schema={schema} annotations={annotations} activeClass={activeClass} onChange={(next) => edit(() => next)} />
+                <SeriesRangeLabeler csv={content.csv} schema={schema} annotations={annotations} editor={editor} activeClass={activeClass} onChange={(next) => edit(() => next)} />
               )}
               {content?.kind === 'error' && (
                 <p role="alert" className="error">

@@ -1,5 +1,6 @@
 import type { Annotation } from '../../../core/labels/annotation.ts';
 import type { Size } from './original-size.ts';
+import { isRejected } from '../annotations/proposals.ts';
 
 /** Props of {@link AnnotationShapes}. */
 export interface AnnotationShapesProps {
@@ -15,7 +16,7 @@ export interface AnnotationShapesProps {
 /**
  * The image annotations of one submission as SVG in the image's pixel space: boxes, polygons
  * and keypoints (with the skeleton) outlined in one colour, each tagged with its class; model
- * proposals dashed. Strokes keep their screen width whatever the zoom. Masks, spans, ranges
+ * proposals dashed, those the labeler rejected left out (as in the labeling view). Strokes keep their screen width whatever the zoom. Masks, spans, ranges
  * and whole-item classes are shown elsewhere.
  */
 export function AnnotationShapes({ annotations, color, size, skeleton = [], testId }: AnnotationShapesProps) {
@@ -29,7 +30,7 @@ export function AnnotationShapes({ annotations, color, size, skeleton = [], test
   );
   return (
     <g data-testid={testId}>
-      {annotations.map((a) => {
+      {annotations.filter((a) => !isRejected(a)).map((a) => {
         const dash = a.source?.type === 'model' ? '6 4' : undefined;
         switch (a.kind) {
           case 'box': {

@@ -2,7 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { Annotation } from '../../../core/labels/annotation.ts';
 import type { LabelSchema } from '../../../core/labels/label-schema.ts';
 import type { ReviewTask } from '../api/labeling.ts';
-import { classColor } from '../text/class-colors.ts';
+import { classColor } from '../annotations/class-colors.ts';
+import { itemClasses } from '../annotations/class-toggles.ts';
+import { isRejected } from '../annotations/proposals.ts';
 import { formatScore } from './format-score.ts';
 import { ImageReview } from './image-review.tsx';
 import { SeriesReview } from './series-review.tsx';
@@ -133,20 +135,22 @@ export function ReviewItem({ task, schema, waiting, onDecide }: ReviewItemProps)
   );
 }
 
-/** Class tags and a count of each kind of annotation of one submission. */
+/**
+ * Class tags and a count of each kind of annotation of one submission. Model proposals the
+ * labeler rejected are kept in the submission but are not its answer: they are left out.
+ */
 function AnnotationSummary({ annotations, schema }: { annotations: readonly Annotation[]; schema: LabelSchema }) {
-  if (annotations.length === 0) return <p className="muted">Nothing marked.</p>;
+  const live = annotations.filter((a) => !isRejected(a));
+  if (live.length === 0) return <p className="muted">Nothing marked.</p>;
   const kinds = new Map<string, number>();
-  for (const a of annotations) if (a.kind !== 'class') kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
+  for (const a of live) if (a.kind !== 'class') kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
   return (
     <p className="annotation-summary">
-      {annotations
-        .filter((a) => a.kind === 'class')
-        .map((a) => (
-          <span key={a.id} className="class-tag" data-testid="class-tag" style={{ borderColor: classColor(schema, a.label) }}>
-            {a.label}
-          </span>
-        ))}
+      {[...itemClasses(live)].map((label) => (
+        <span key={label} className="class-tag" data-testid="class-tag" style={{ borderColor: classColor(schema, label) }}>
+          {label}
+        </span>
+      ))}
       {[...kinds].map(([kind, n]) => (
         <span key={kind} className="muted">
           {' '}

@@ -1,5 +1,5 @@
 import { useMemo, useState, type PointerEvent } from 'react';
-import { withAlpha } from '../text/class-colors.ts';
+import { withAlpha } from '../annotations/class-colors.ts';
 import type { ParsedSeries } from './parse-series-csv.ts';
 import { extent, linearScale, niceTicks } from './plot-scale.ts';
 import { seriesPath } from './series-path.ts';

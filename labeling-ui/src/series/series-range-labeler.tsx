@@ -1,23 +1,19 @@
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
-import type { Annotation, RangeAnnotation } from '../../../core/labels/annotation.ts';
-import type { LabelSchema } from '../../../core/labels/label-schema.ts';
-import { ClassButtons } from '../text/class-buttons.tsx';
-import { classColor } from '../text/class-colors.ts';
-import { nextAnnotationId } from '../text/next-annotation-id.ts';
+import { useMemo } from 'react';
+import type { RangeAnnotation } from '../../../core/labels/annotation.ts';
+import { AnnotationRows } from '../annotations/annotation-rows.tsx';
+import { ClassButtons } from '../annotations/class-buttons.tsx';
+import { classColor } from '../annotations/class-colors.ts';
+import type { LabelerProps } from '../annotations/labeler-props.ts';
+import { nextAnnotationId } from '../annotations/next-annotation-id.ts';
+import { useAnnotationSelection } from '../annotations/use-annotation-selection.ts';
 import { parseSeriesCsv, SeriesCsvError, type ParsedSeries } from './parse-series-csv.ts';
 import { nearestIndex } from './plot-scale.ts';
 import { SeriesPlot } from './series-plot.tsx';
 
 /** Props of {@link SeriesRangeLabeler}. */
-export interface SeriesRangeLabelerProps {
+export interface SeriesRangeLabelerProps extends LabelerProps {
   /** The item's content: a numeric CSV (see parseSeriesCsv). */
   readonly csv: string;
-  readonly schema: LabelSchema;
-  readonly annotations: readonly Annotation[];
-  /** The class new ranges get; null: a drag marks nothing (a hint says to pick a class). */
-  readonly activeClass: string | null;
-  /** Called with the whole new annotation list after every edit. */
-  readonly onChange: (next: Annotation[]) => void;
 }
 
 /**
@@ -30,7 +26,7 @@ export interface SeriesRangeLabelerProps {
  * the annotations are left untouched. New annotations get ids `a<n>` above the highest in use
  * and no `source`: the server stamps who made them.
  */
-export function SeriesRangeLabeler({ csv, schema, annotations, activeClass, onChange }: SeriesRangeLabelerProps) {
+export function SeriesRangeLabeler({ csv, schema, annotations, editor, activeClass, onChange }: SeriesRangeLabelerProps) {
   const parsed = useMemo((): ParsedSeries | SeriesCsvError => {
     try {
       return parseSeriesCsv(csv);
@@ -39,21 +35,10 @@ export function SeriesRangeLabeler({ csv, schema, annotations, activeClass, onCh
       throw error;
     }
   }, [csv]);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [hint, setHint] = useState<string | null>(null);
-  // Another item: what was selected (ids repeat between items) and the hint belong to the last one.
-  useEffect(() => {
-    setSelectedId(null);
-    setHint(null);
-  }, [csv]);
+  const selection = useAnnotationSelection(csv, annotations, onChange);
+  const { selectedId, select, hint, setHint, add, onKeyDown } = selection;
   const rangeTool = schema.tools.includes('range');
   const ranges = annotations.filter((a): a is RangeAnnotation => a.kind === 'range').sort((a, b) => a.start - b.start);
-  const selected = ranges.find((r) => r.id === selectedId) ?? null;
-
-  const remove = (id: string): void => {
-    onChange(annotations.filter((a) => a.id !== id));
-    if (id === selectedId) setSelectedId(null);
-  };
 
   const onDrag = (data: ParsedSeries, from: number, to: number): void => {
     if (!rangeTool) return;
@@ -64,25 +49,12 @@ export function SeriesRangeLabeler({ csv, schema, annotations, activeClass, onCh
     const start = data.x[nearestIndex(data.x, Math.min(from, to))]!;
     const end = data.x[nearestIndex(data.x, Math.max(from, to))]!;
     const range: RangeAnnotation = { id: nextAnnotationId(annotations), kind: 'range', label: activeClass, start, end };
-    setHint(null);
-    setSelectedId(range.id);
-    onChange([...annotations, range]);
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if ((event.key === 'Delete' || event.key === 'Backspace') && selected) {
-      event.preventDefault();
-      event.stopPropagation();
-      remove(selected.id);
-    } else if (event.key === 'Escape' && selected) {
-      event.stopPropagation();
-      setSelectedId(null);
-    }
+    add(range);
   };
 
   return (
     <div className="series-range-labeler" data-testid="series-range-labeler">
-      <ClassButtons schema={schema} annotations={annotations} onChange={onChange} />
+      <ClassButtons schema={schema} annotations={annotations} editor={editor} onChange={onChange} />
       {parsed instanceof SeriesCsvError ? (
         <p role="alert" data-testid="series-error">
           This series cannot be plotted: {parsed.message}
@@ -99,34 +71,26 @@ export function SeriesRangeLabeler({ csv, schema, annotations, activeClass, onCh
             testId="series-plot"
             data={parsed}
             ranges={ranges.map((r) => ({ id: r.id, start: r.start, end: r.end, label: r.label, color: classColor(schema, r.label), selected: r.id === selectedId }))}
-            input={{ onDrag: (from, to) => onDrag(parsed, from, to), onPick: setSelectedId }}
+            input={{ onDrag: (from, to) => onDrag(parsed, from, to), onPick: select }}
           />
         </div>
       )}
       <p role="status" aria-live="polite" style={{ minHeight: '1.5em', margin: '4px 0', color: '#a15c00' }}>
         {parsed instanceof SeriesCsvError ? '' : (hint ?? (rangeTool && activeClass ? `Drag across the plot to mark a range as ${activeClass}.` : ''))}
       </p>
-      {ranges.length > 0 && (
-        <ul aria-label="Ranges" data-testid="range-list" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-          {ranges.map((r) => (
-            <li
-              key={r.id}
-              data-testid="range-item"
-              data-range-id={r.id}
-              aria-selected={r.id === selectedId}
-              style={{ display: 'flex', gap: 8, alignItems: 'center', padding: '2px 4px', background: r.id === selectedId ? '#eef' : undefined }}
-            >
-              <span style={{ width: 10, height: 10, borderRadius: 2, background: classColor(schema, r.label), flex: 'none' }} />
-              <button type="button" onClick={() => setSelectedId(r.id)} style={{ background: 'none', border: 'none', padding: 0, font: 'inherit', textAlign: 'left', cursor: 'pointer' }}>
-                <strong>{r.label}</strong> [{r.start}, {r.end}]
-              </button>
-              <button type="button" aria-label={`Delete range ${r.label} ${r.start}-${r.end}`} onClick={() => remove(r.id)}>
-                ×
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AnnotationRows
+        name="Ranges"
+        testId="range"
+        annotations={ranges}
+        schema={schema}
+        selection={selection}
+        describe={(r) => (
+          <>
+            <strong>{r.label}</strong> [{r.start}, {r.end}]
+          </>
+        )}
+        deleteLabel={(r) => `Delete range ${r.label} ${r.start}-${r.end}`}
+      />
     </div>
   );
 }

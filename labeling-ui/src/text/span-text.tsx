@@ -1,6 +1,6 @@
 import { forwardRef, type HTMLAttributes } from 'react';
 import type { SpanAnnotation } from '../../../core/labels/annotation.ts';
-import { withAlpha } from './class-colors.ts';
+import { withAlpha } from '../annotations/class-colors.ts';
 import { spanSegments } from './span-segments.ts';
 
 /** Props of {@link SpanText}. */

@@ -1,16 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Annotation } from '../../../core/labels/annotation.ts';
-import {
-  acceptProposal,
-  addBox,
-  clipBox,
-  isPendingProposal,
-  rejectProposal,
-  toggleItemClass,
-  updateAnnotation,
-  type Editor,
-} from '../../../labeling-ui/src/label/annotation-edits.ts';
+import type { Editor } from '../../../labeling-ui/src/annotations/editor.ts';
+import { acceptProposal, isPendingProposal, rejectProposal } from '../../../labeling-ui/src/annotations/proposals.ts';
+import { addBox, addKeypoints, addPolygon, clipBox, updateAnnotation } from '../../../labeling-ui/src/label/annotation-edits.ts';
 import { pushHistory, redo, startHistory, undo } from '../../../labeling-ui/src/label/history.ts';
 import { resizeBox, translate } from '../../../labeling-ui/src/label/shape-geometry.ts';
 import { fitViewport, toImage, zoomAt } from '../../../labeling-ui/src/label/viewport.ts';
@@ -20,11 +13,15 @@ const editor: Editor = { user: 'lea', now: () => '2026-01-02T03:04:05.000Z' };
 const proposal: Annotation = { id: 'm1', kind: 'box', label: 'dent', box: [10, 10, 20, 20], source: { type: 'model', model: 'det-v3', confidence: 0.42 } };
 const size = { width: 100, height: 80 };
 
-test('a new box is the human editor\'s, normalised and clipped to the image', () => {
+test('new shapes are normalised and clipped to the image, numbered a<n> above the highest id, and carry no source', () => {
   assert.equal(clipBox([90, 70, -30, 20], size.width, size.height), [60, 70, 30, 10]);
   assert.is(clipBox([120, 10, 5, 5], size.width, size.height), null);
-  const [box] = addBox([], 'scratch', [1.234, 2, 3, 4], editor);
-  assert.equal({ ...box, id: undefined }, { id: undefined, kind: 'box', label: 'scratch', box: [1.234, 2, 3, 4], source: { type: 'human', author: 'lea', time: editor.now() } });
+  const [box] = addBox([], 'scratch', [1.234, 2, 3, 4]);
+  // No source: the server stamps the labeler who submits it, as for text spans and series ranges.
+  assert.equal(box, { id: 'a1', kind: 'box', label: 'scratch', box: [1.234, 2, 3, 4] });
+  const shapes = addKeypoints(addPolygon(addBox([proposal, { ...proposal, id: 'a7' }], 'ok', [1, 1, 2, 2]), 'ok', [[0, 0], [5, 0], [0, 5]]), 'ok', [[1, 2, 2]], 2);
+  assert.equal(shapes.slice(2).map((a) => [a.id, a.kind, a.source]), [['a8', 'box', undefined], ['a9', 'polygon', undefined], ['a10', 'keypoints', undefined]]);
+  assert.equal(shapes[4], { id: 'a10', kind: 'keypoints', label: 'ok', points: [[1, 2, 2], [0, 0, 0]] });
 });
 
 test('accepting, rejecting and editing a proposal set its review and keep the model as source', () => {
@@ -37,20 +34,8 @@ test('accepting, rejecting and editing a proposal set its review and keep the mo
   const [edited] = updateAnnotation([proposal], 'm1', (a) => translate(a, 5, 0, size), editor);
   assert.equal(edited, { ...proposal, box: [15, 10, 20, 20], review: { decision: 'edited', by: 'lea', time: editor.now() } });
   // A human's own annotation has no review to set.
-  const [mine] = updateAnnotation(addBox([], 'ok', [1, 1, 2, 2], editor), addBox([], 'ok', [1, 1, 2, 2], editor)[0]!.id, (a) => a, editor);
+  const [mine] = updateAnnotation(addBox([], 'ok', [1, 1, 2, 2]), 'a1', (a) => a, editor);
   assert.is(mine!.review, undefined);
-});
-
-test('single-label classification replaces the class, proposals included; multi-label toggles', () => {
-  const classProposal: Annotation = { id: 'c1', kind: 'class', label: 'dent', source: { type: 'model', model: 'cls', confidence: 0.5 } };
-  const single = toggleItemClass([classProposal, proposal], 'ok', 'single', editor);
-  assert.equal(single.map((a) => [a.kind, a.label]), [['box', 'dent'], ['class', 'ok']]);
-  assert.equal(toggleItemClass(single, 'ok', 'single', editor).map((a) => a.kind), ['box']);
-  const multi = toggleItemClass(toggleItemClass([], 'ok', 'multi', editor), 'dent', 'multi', editor);
-  assert.equal(multi.map((a) => a.label), ['ok', 'dent']);
-  // Turning off a proposed class rejects it instead of deleting the record.
-  const off = toggleItemClass([classProposal], 'dent', 'multi', editor);
-  assert.is(off[0]!.review?.decision, 'rejected');
 });
 
 test('boxes resize by any handle, flip past the opposite edge, and stay inside the image', () => {

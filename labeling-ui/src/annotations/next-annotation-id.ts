@@ -3,7 +3,8 @@ import type { Annotation } from '../../../core/labels/annotation.ts';
 /**
  * A fresh annotation id for an item: `a<n>` with `n` one above the highest `a<n>` already
  * used, so ids stay unique within the item and follow the `a1`, `a2`… numbering importers use.
- * Ids of other shapes (e.g. from an outside tool) are left alone and never collide with it.
+ * Ids of other shapes (e.g. from an outside tool or a model) are left alone and never collide
+ * with it. The one rule for every annotation the UI creates: shapes, spans, ranges, classes.
  */
 export function nextAnnotationId(annotations: readonly Annotation[]): string {
   let highest = 0;
