@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { blankImage } from '../adapters/image/open-image.ts';
 import { loadConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
 import { ensureUiBuilt, launchBrowser } from '../tests/helpers/browser.ts';
@@ -56,7 +56,7 @@ export async function benchLabelingUi(options: { large: boolean; workDir: string
     options.log(`making ${DISTINCT_IMAGES} images and ${items} items…`);
     const blobs: string[] = [];
     for (let i = 0; i < DISTINCT_IMAGES; i++) {
-      const bytes = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53) % 256 } } })
+      const bytes = await blankImage({ width: 320, height: 240, channels: 3, background: { r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53) % 256 } })
         .jpeg()
         .toBuffer();
       const response = await fetch(`${server.url}/v1/projects/default/blobs`, { method: 'PUT', body: bytes, headers: { authorization: `Bearer ${token}` } });

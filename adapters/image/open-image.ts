@@ -64,3 +64,11 @@ export function imageInputError(error: unknown, options: OpenImageOptions): Inva
 // loaders' own messages, prefixed with their names ("vipspng:", "VipsJpeg:", "gifload:",
 // "tiff2vips:", "webp2vips:" …).
 const CORRUPT = /^Input \w+ has corrupt header|^vips\w*:|^VipsJpeg:|^VipsForeignLoad|^\w+load:|^\w+2vips:/i;
+
+/**
+ * A new image of one colour, to draw or encode into (generated fixtures, benchmarks). Nothing
+ * is decoded, so no pixel limit applies beyond the size asked for.
+ */
+export function blankImage(size: { width: number; height: number; channels: 3 | 4; background: { r: number; g: number; b: number; alpha?: number } }): Sharp {
+  return sharp({ create: size });
+}

@@ -18,7 +18,7 @@ for (const kind of databaseKinds) {
       `.execute(database.db);
       assert.equal(
         tables.rows.map((row) => row.table_name),
-        ['api_tokens', 'audit_head', 'audit_log', 'blobs', 'branches', 'commits', 'datasets', 'jobs', 'lineage_edges', 'memberships', 'project_blobs', 'project_commits', 'projects', 'sessions', 'staging', 'stream_dead_letters', 'stream_messages', 'streams', 'tags', 'transform_item_memo', 'transform_runs', 'tree_nodes', 'users'],
+        ['api_tokens', 'audit_head', 'audit_log', 'blobs', 'branches', 'commits', 'datasets', 'jobs', 'labeling_events', 'labeling_leases', 'labeling_members', 'labeling_projects', 'labeling_skips', 'labeling_submissions', 'labeling_tasks', 'lineage_edges', 'memberships', 'project_blobs', 'project_commits', 'projects', 'sessions', 'staging', 'stream_dead_letters', 'stream_messages', 'streams', 'tags', 'transform_item_memo', 'transform_runs', 'tree_nodes', 'users'],
       );
     } finally {
       await database.close();
