@@ -16,7 +16,9 @@ const FILE_BYTES = 4096;
  * the exports): `sheaf export` of a 10,000-file snapshot versus `cp -r` of the same files, with
  * and without `--link` (whose system counterpart, `cp -rl`, is shown too); and the snapshot's
  * tar stream, read by curl, versus `tar -cf - dir | cat`. Every client is a child process, as
- * users run them, each in turns with its baseline; medians of three turns after a warm-up (with
+ * users run them, each in turns with its baseline, like with like: the files are in the page
+ * cache (written, pushed, then read in the warm-up turn) and every copy goes to the same disk;
+ * the stream and tar both end in a pipe read by `cat`. Medians of three turns after a warm-up (with
  * --large, one turn: the files are in the page cache from writing and pushing them). With --large, the `--link` export of
  * 100,000 files is timed against its 5 s goal.
  */

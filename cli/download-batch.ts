@@ -1,6 +1,6 @@
 import type { BlobClient } from './blob-client.ts';
 import { CliError, ExitCode } from './cli-error.ts';
-import { tarEntries } from './tar-entries.ts';
+import { downloadEntries } from './download-entries.ts';
 
 /**
  * Downloads `batch` in one request and hands each blob's content to `place` as it arrives, in
@@ -11,13 +11,13 @@ import { tarEntries } from './tar-entries.ts';
 export async function downloadBatch<B extends { hash: string; size: number }>(
   blobs: BlobClient,
   batch: readonly B[],
-  place: (blob: B, content: AsyncIterable<Uint8Array>) => Promise<void>,
+  place: (blob: B, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) => Promise<void>,
 ): Promise<void> {
   const source = await blobs.downloadMany(batch.map((blob) => blob.hash));
   let index = 0;
-  for await (const entry of tarEntries(source)) {
+  for await (const entry of downloadEntries(source)) {
     const blob = batch[index++];
-    if (!blob || entry.name !== blob.hash || entry.type !== 'file' || entry.size !== blob.size)
+    if (!blob || entry.name !== blob.hash || entry.size !== blob.size)
       throw corrupt(`the server sent ${JSON.stringify(entry.name)} (${entry.size} bytes) where ${blob ? `blob ${blob.hash} (${blob.size} bytes)` : 'nothing'} was expected`);
     await place(blob, entry.content);
   }

@@ -30,7 +30,7 @@ export async function downloadBlob(
  * @throws CliError CORRUPT_OBJECT (exit 3) when the bytes are not the blob's; the source's error.
  */
 export async function writeVerified(
-  source: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   blob: { hash: string; size: number },
   path: string,
   onBytes?: (bytes: number) => void,

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { constants, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -67,7 +68,7 @@ export async function exportBlobs(
   const temporary = () => `${prefix}${(made++).toString(36)}`;
 
   const directoriesMade = new Set<string>();
-  const placeSmall = async (blob: BlobFiles, content: AsyncIterable<Uint8Array>) => {
+  const placeSmall = async (blob: BlobFiles, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of content) {
@@ -76,7 +77,7 @@ export async function exportBlobs(
       if (size > blob.size) break;
     }
     const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const actual = createHash('sha256').update(bytes).digest('hex');
+    const actual = sha256Hex(bytes);
     if (actual !== blob.hash || size !== blob.size)
       throw new CliError('CORRUPT_OBJECT', `blob ${blob.hash} arrived as ${size} bytes hashing to ${actual}; expected ${blob.size} bytes`, {
         exitCode: ExitCode.unexpected,
@@ -100,7 +101,7 @@ export async function exportBlobs(
     }
   };
 
-  const place = async (blob: BlobFiles, content: AsyncIterable<Uint8Array>) => {
+  const place = async (blob: BlobFiles, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) => {
     if (blob.size <= SMALL_WRITE_BYTES) return placeSmall(blob, content);
     const parts = blob.paths.map(temporary);
     try {
@@ -125,4 +126,10 @@ export async function exportBlobs(
     ...singles.map((blob) => async () => place(blob, await blobs.download(blob.hash))),
   ];
   await mapConcurrent(requests, TRANSFER_CONCURRENCY, (request) => request());
+}
+
+// The one-shot form (Node 20.12 and later) costs a fraction of a Hash object for small inputs.
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
+function sha256Hex(bytes: Uint8Array): string {
+  return oneShot ? oneShot('sha256', bytes, 'hex') : crypto.createHash('sha256').update(bytes).digest('hex');
 }

@@ -19,6 +19,21 @@ export const MAX_STAT_QUERY = 10_000;
 // Stats in flight at once: the thread pool runs four at a time; a few more keep it fed.
 const STAT_CONCURRENCY = 16;
 
+/** Blobs up to this size may be read with blocking calls by `provisionReaderOf`. */
+export const SYNC_READ_MAX_BYTES = 64 * 1024;
+
+/** A store that can read a whole blob of known size synchronously (FsBlobStore). */
+export interface SyncBlobReads {
+  readWholeSync(hash: BlobHash, size: number, options?: { verify?: boolean }): Uint8Array;
+}
+
+/** How provisioning reads blobs it has checked: see BlobService.provisionReaderOf. */
+export interface ProvisionReader {
+  open(hash: string): Promise<AsyncIterable<Uint8Array>>;
+  /** Null when the store has no synchronous reads. */
+  readonly readSmall: ((hash: string, size: number) => Uint8Array) | null;
+}
+
 /** A batched download, checked up front: the blobs' sizes, and how to open each of them. */
 export interface BlobBatch {
   readonly entries: { hash: BlobHash; size: number }[];
@@ -165,6 +180,42 @@ export class BlobService {
     return async (hash) => {
       if (!listed.has(hash)) throw new NotFoundError('blob', hash);
       return this.deps.blobs.get(hash as BlobHash, { verify: true });
+    };
+  }
+
+  /**
+   * Like `readerOf`, for provisioning many blobs whose sizes the caller knows: checked up front
+   * the same way (one question for all of them). `open` streams one of `hashes` whole;
+   * `readSmall`, when the store can read synchronously (FsBlobStore), reads one of up to
+   * SYNC_READ_MAX_BYTES whole with blocking calls and no stat, which for small files in the
+   * page cache costs a fraction of the thread-pool round trips. Both verify against the hash
+   * only when `verify`: stored blobs were verified when written, under their hash, by an atomic
+   * rename, and are never rewritten (docs/provisioning.md); any other length than `size` is
+   * reported as corrupt either way.
+   * @throws ForbiddenError, InvalidHashError, InvalidInputError when asking about too many at
+   * once, NotFoundError('blob') naming the first one (in the order given) the project does not
+   * hold; `open` and `readSmall` throw NotFoundError('blob') for any other hash or a blob gone
+   * from the store, CorruptObjectError for changed bytes; `readSmall` InvalidInputError for a
+   * size over SYNC_READ_MAX_BYTES
+   */
+  async provisionReaderOf(actor: Actor | null, project: string, hashes: readonly string[], options: { verify: boolean }): Promise<ProvisionReader> {
+    const open = await this.readerOf(actor, project, hashes);
+    const { verify } = options;
+    const store = this.deps.blobs as BlobStore & Partial<SyncBlobReads>;
+    const listed = new Set<string>(hashes);
+    return {
+      open: verify ? open : async (hash) => {
+        if (!listed.has(hash)) throw new NotFoundError('blob', hash);
+        return this.deps.blobs.get(hash as BlobHash);
+      },
+      readSmall:
+        typeof store.readWholeSync === 'function'
+          ? (hash, size) => {
+              if (!listed.has(hash)) throw new NotFoundError('blob', hash);
+              if (size > SYNC_READ_MAX_BYTES) throw new InvalidInputError('size', `blocking reads are for blobs of at most ${SYNC_READ_MAX_BYTES} bytes`);
+              return store.readWholeSync!(hash as BlobHash, size, { verify });
+            }
+          : null,
     };
   }
 

@@ -31,8 +31,10 @@ const MAX_READS_BODY = 64 * 1024;
  * Selections (`prefix`, `filter`, `shard=i/n`) and unknown query parameters are checked before
  * anything is sent (400). Mount behind `requestContext` and `authenticate`.
  *
- * - `GET /v1/projects/:project/snapshots/:hash/tar[?prefix&filter&shard&layout&classes]`: an
- *   `application/x-tar` stream. `layout=plain` (default): one entry per item at its path, in
+ * - `GET /v1/projects/:project/snapshots/:hash/tar[?prefix&filter&shard&layout&classes&verify]`:
+ *   an `application/x-tar` stream; `verify=1` re-hashes every blob as it is read (a corrupt one
+ *   cuts the stream short of its entry), otherwise blobs are sent as stored (verified when
+ *   written). `layout=plain` (default): one entry per item at its path, in
  *   path order, mode 0444, mtime 0, owner 0 — the same bytes for the same hash and options.
  *   `layout=webdataset`: samples grouped by key with `.json` and `.cls` members
  *   (services/provision/webdataset-layout.ts); `classes=a,b,…` numbers class names for `.cls`.
@@ -55,11 +57,12 @@ export function snapshotRoutes(deps: SnapshotRoutesDeps): Router<RequestState> {
   const router = new Router<RequestState>();
 
   router.get('/v1/projects/:project/snapshots/:hash/tar', async (ctx) => {
-    const params = queryParams(ctx.query, [...SELECTION, 'layout', 'classes']);
+    const { verify, ...params } = queryParams(ctx.query, [...SELECTION, 'layout', 'classes', 'verify']);
     const layout = params.layout ?? 'plain';
     if (!(LAYOUTS as readonly string[]).includes(layout)) throw new InvalidInputError('layout', `must be one of ${LAYOUTS.join(', ')}`);
+    if (verify !== undefined && verify !== '1') throw new InvalidInputError('verify', 'must be 1');
     const via = layout === 'webdataset' ? 'webdataset' : 'tar';
-    const read = await provision.read(ctx.state.actor, project(ctx), hash(ctx), { ...params, via, record: ctx.method !== 'HEAD' });
+    const read = await provision.read(ctx.state.actor, project(ctx), hash(ctx), { ...params, via, verify: verify === '1', record: ctx.method !== 'HEAD' });
     ctx.status = 200;
     ctx.type = 'application/x-tar';
     ctx.set('Cache-Control', 'no-store');

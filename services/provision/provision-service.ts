@@ -6,7 +6,7 @@ import type { Versioning } from '../../core/versioning/versioning.ts';
 import type { AccessControl } from '../access/access-control.ts';
 import type { ProjectGrants } from '../access/project-grants.ts';
 import type { Actor } from '../actor.ts';
-import type { BlobService } from '../blob-service.ts';
+import { SYNC_READ_MAX_BYTES, type BlobService } from '../blob-service.ts';
 import type { LineageService } from '../lineage/lineage-service.ts';
 import { bytesEntry, type ProvisionedEntry } from './provisioned-entry.ts';
 import { inSelectedShard, parseSelection, type Selection, type SelectionInput } from './selection.ts';
@@ -27,6 +27,11 @@ export interface SnapshotReadRequest extends SelectionInput {
    * `blob.read` too.
    */
   readonly paths?: boolean | undefined;
+  /**
+   * Re-hash each blob as it is read (default false): stored blobs were verified when written and
+   * are never rewritten, so this guards only against the disk changing them since.
+   */
+  readonly verify?: boolean | undefined;
 }
 
 /** A snapshot opened for reading: checked, and its read recorded. */
@@ -84,7 +89,8 @@ export class ProvisionService {
     // Items of a snapshot the project holds name only blobs it holds (staging checks them), so
     // their paths need no further check.
     const locate = request.paths ? (this.deps.locate ?? null) : null;
-    return { snapshot, items, entries: () => this.withBlobs(who, project, layout()), locate };
+    const verify = request.verify === true;
+    return { snapshot, items, entries: () => this.withBlobs(who, project, layout(), verify), locate };
   }
 
   /**
@@ -105,25 +111,27 @@ export class ProvisionService {
   }
 
   /** The entries with readers of their blobs, whose grants are checked a window at a time. */
-  private async *withBlobs(actor: Actor, project: string, layout: AsyncIterable<SampleEntry>): AsyncGenerator<ProvisionedEntry> {
+  private async *withBlobs(actor: Actor, project: string, layout: AsyncIterable<SampleEntry>, verify: boolean): AsyncGenerator<ProvisionedEntry> {
     let window: SampleEntry[] = [];
     for await (const entry of layout) {
       window.push(entry);
       if (window.length < OPEN_WINDOW) continue;
-      yield* await this.opened(actor, project, window);
+      yield* await this.opened(actor, project, window, verify);
       window = [];
     }
-    if (window.length > 0) yield* await this.opened(actor, project, window);
+    if (window.length > 0) yield* await this.opened(actor, project, window, verify);
   }
 
-  private async opened(actor: Actor, project: string, window: readonly SampleEntry[]): Promise<ProvisionedEntry[]> {
+  private async opened(actor: Actor, project: string, window: readonly SampleEntry[], verify: boolean): Promise<ProvisionedEntry[]> {
     const hashes = [...new Set(window.flatMap((entry) => (entry.kind === 'item' ? [entry.item.blob] : [])))];
-    const open = await this.deps.blobs.readerOf(actor, project, hashes);
-    return window.map((entry) =>
-      entry.kind === 'item'
-        ? { name: entry.item.path, size: entry.item.size, open: () => open(entry.item.blob) }
-        : bytesEntry(entry.name, entry.bytes),
-    );
+    const { open, readSmall } = await this.deps.blobs.provisionReaderOf(actor, project, hashes, { verify });
+    return window.map((entry) => {
+      if (entry.kind !== 'item') return bytesEntry(entry.name, entry.bytes);
+      const { path, size, blob } = entry.item;
+      // Small blobs are read directly by the packer (see BlobService.provisionReaderOf).
+      if (readSmall && size <= SYNC_READ_MAX_BYTES) return { name: path, size, open: () => open(blob), readSync: () => readSmall(blob, size) };
+      return { name: path, size, open: () => open(blob) };
+    });
   }
 }
 

@@ -8,9 +8,14 @@ export interface ProvisionedEntry {
   readonly name: string;
   readonly size: number;
   open(): Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>;
+  /**
+   * The whole content at once, read with blocking calls; present for small entries whose bytes
+   * are in memory or cheaper to read directly (see BlobService.provisionReaderOf).
+   */
+  readSync?(): Uint8Array;
 }
 
 /** An entry whose bytes are already in memory. */
 export function bytesEntry(name: string, bytes: Uint8Array): ProvisionedEntry {
-  return { name, size: bytes.byteLength, open: async () => [bytes] };
+  return { name, size: bytes.byteLength, open: async () => [bytes], readSync: () => bytes };
 }
