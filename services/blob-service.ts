@@ -39,6 +39,11 @@ export interface BlobBatch {
   readonly entries: { hash: BlobHash; size: number }[];
   /** Opens one of `entries` (verified as it is read); any other hash is not found. */
   open(hash: string): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * Reads one of `entries` of at most SYNC_READ_MAX_BYTES whole with blocking calls, verified
+   * against its hash; null when the store has no synchronous reads.
+   */
+  readonly readSmall: ((hash: string, size: number) => Uint8Array) | null;
 }
 
 export interface BlobServiceDeps {
@@ -157,6 +162,18 @@ export class BlobService {
         if (!listed.has(hash)) throw new NotFoundError('blob', hash);
         return this.deps.blobs.get(hash as BlobHash, { verify: true });
       },
+      readSmall: this.smallReader(listed, true),
+    };
+  }
+
+  /** Blocking whole reads of listed small blobs, when the store has them (FsBlobStore). */
+  private smallReader(listed: ReadonlySet<string>, verify: boolean): ((hash: string, size: number) => Uint8Array) | null {
+    const store = this.deps.blobs as BlobStore & Partial<SyncBlobReads>;
+    if (typeof store.readWholeSync !== 'function') return null;
+    return (hash, size) => {
+      if (!listed.has(hash)) throw new NotFoundError('blob', hash);
+      if (size > SYNC_READ_MAX_BYTES) throw new InvalidInputError('size', `blocking reads are for blobs of at most ${SYNC_READ_MAX_BYTES} bytes`);
+      return store.readWholeSync!(hash as BlobHash, size, { verify });
     };
   }
 
@@ -201,21 +218,13 @@ export class BlobService {
   async provisionReaderOf(actor: Actor | null, project: string, hashes: readonly string[], options: { verify: boolean }): Promise<ProvisionReader> {
     const open = await this.readerOf(actor, project, hashes);
     const { verify } = options;
-    const store = this.deps.blobs as BlobStore & Partial<SyncBlobReads>;
     const listed = new Set<string>(hashes);
     return {
       open: verify ? open : async (hash) => {
         if (!listed.has(hash)) throw new NotFoundError('blob', hash);
         return this.deps.blobs.get(hash as BlobHash);
       },
-      readSmall:
-        typeof store.readWholeSync === 'function'
-          ? (hash, size) => {
-              if (!listed.has(hash)) throw new NotFoundError('blob', hash);
-              if (size > SYNC_READ_MAX_BYTES) throw new InvalidInputError('size', `blocking reads are for blobs of at most ${SYNC_READ_MAX_BYTES} bytes`);
-              return store.readWholeSync!(hash as BlobHash, size, { verify });
-            }
-          : null,
+      readSmall: this.smallReader(listed, verify),
     };
   }
 

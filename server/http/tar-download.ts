@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BlobBatch } from '../../services/blob-service.ts';
+import { SYNC_READ_MAX_BYTES, type BlobBatch } from '../../services/blob-service.ts';
 import { packFiles } from '../../adapters/tar/pack-files.ts';
 
 /**
@@ -16,7 +16,13 @@ export async function* tarOfBlobs(
   log: Logger,
   counted?: (byteLength: number) => void,
 ): AsyncGenerator<Uint8Array> {
-  const files = batch.entries.map(({ hash, size }) => ({ name: hash, size, open: () => batch.open(hash) }));
+  const { readSmall } = batch;
+  const files = batch.entries.map(({ hash, size }) => ({
+    name: hash,
+    size,
+    open: () => batch.open(hash),
+    ...(readSmall && size <= SYNC_READ_MAX_BYTES ? { readSync: () => readSmall(hash, size) } : {}),
+  }));
   try {
     yield* packFiles(fromArray(files), counted);
   } catch (error) {
