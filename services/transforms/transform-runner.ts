@@ -11,6 +11,7 @@ import type { AccessControl } from '../access/access-control.ts';
 import { credentialLabel, type Actor } from '../actor.ts';
 import { MAX_STAT_QUERY, type BlobBatch, type BlobService } from '../blob-service.ts';
 import type { DatasetService } from '../dataset-service.ts';
+import { InputReadAhead } from './input-read-ahead.ts';
 import { OutputBatches } from './output-batches.ts';
 import type { ItemOutcome, RememberedOutput, TransformKey, TransformMemo, TransformRun } from './transform-memo.ts';
 
@@ -50,6 +51,11 @@ const PAGE = 500;
 const CONCURRENCY = 4;
 /** Item outcomes written to the memo together. */
 const MEMO_BATCH = 64;
+/**
+ * Inputs read ahead of the computation (see InputReadAhead): enough that each worker finds its
+ * next input read, bounded so that large inputs (videos) are not held several at once.
+ */
+const READ_AHEAD = { items: 2 * CONCURRENCY, bytes: 32 * 1024 * 1024 };
 
 /**
  * Runs transforms from one snapshot to another. A run:
@@ -145,7 +151,6 @@ export class TransformRunner {
       if ('outputs' in outcome) for (const output of outcome.outputs) changes.set(output.path, { path: output.path, delete: true });
     }
     let computed = 0;
-    let doneCount = 0;
     // Outcomes are remembered as they come, so a run cut short (cancelled, timed out, its
     // process killed) is resumed by its retry without computing them again.
     let fresh = new Map<string, ItemOutcome>();
@@ -167,25 +172,28 @@ export class TransformRunner {
     // item while its outputs wait for their batch.
     const batches = new OutputBatches(this.deps.blobs, actor, project);
     const storing: Promise<void>[] = [];
-    const toCompute = afters.filter((item) => !known.has(inputKeyOf(item)));
+    const toCompute: Item[] = [];
+    for (const item of afters) {
+      const memoized = known.get(inputKeyOf(item));
+      if (memoized) outcomes.set(item.path, memoized);
+      else toCompute.push(item);
+    }
+    let doneCount = afters.length - toCompute.length;
+    if (doneCount > 0) progress(doneCount, afters.length);
     const open = toCompute.length ? await this.openerFor(actor, project, toCompute) : undefined;
-    const pending = [...afters];
+    const inputs = new InputReadAhead(toCompute, (item) => this.readBytes(actor, project, item, open), (item) => item.size, READ_AHEAD);
     const worker = async () => {
-      for (let item = pending.shift(); item; item = pending.shift()) {
+      for (let input = inputs.take(); input; input = inputs.take()) {
         signal.throwIfAborted();
-        const memoized = known.get(inputKeyOf(item));
-        if (memoized) outcomes.set(item.path, memoized);
+        const item = input.item;
+        const result = await apply({ ...this.inputOf(actor, project, item, open), bytes: input.bytes });
+        computed++;
+        if (!Array.isArray(result)) settle(item, { rejected: result.rejected });
         else {
-          const computing = item;
-          const result = await apply(this.inputOf(actor, project, computing, open));
-          computed++;
-          if (!Array.isArray(result)) settle(computing, { rejected: result.rejected });
-          else {
-            const stored = this.remember(result, batches).then((outputs) => settle(computing, { outputs }));
-            // Observed now so a failed batch is not an unhandled rejection; awaited below.
-            stored.catch(() => {});
-            storing.push(stored);
-          }
+          const stored = this.remember(result, batches).then((outputs) => settle(item, { outputs }));
+          // Observed now so a failed batch is not an unhandled rejection; awaited below.
+          stored.catch(() => {});
+          storing.push(stored);
         }
         progress(++doneCount, afters.length);
       }
@@ -315,12 +323,16 @@ export class TransformRunner {
       size: item.size,
       meta: item.meta,
       annotations: item.annotations,
-      bytes: async () => {
-        const chunks: Uint8Array[] = [];
-        for await (const chunk of await (open ? open(item.blob) : this.deps.blobs.open(actor, project, item.blob))) chunks.push(chunk);
-        return Buffer.concat(chunks);
-      },
+      bytes: () => this.readBytes(actor, project, item, open),
     };
+  }
+
+  /** An input's bytes, verified against its hash as they are read. */
+  private async readBytes(actor: Actor, project: string, item: Item, open?: (hash: string) => Promise<AsyncIterable<Uint8Array>>): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of await (open ? open(item.blob) : this.deps.blobs.open(actor, project, item.blob))) chunks.push(chunk);
+    // A small blob comes in one chunk: no copy.
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   }
 
   /**

@@ -41,18 +41,28 @@ export interface ImageJob {
 export async function readImageHeader(bytes: Buffer, context: TransformContext): Promise<ImageHeader> {
   const limit = { maxPixels: context.maxImagePixels };
   try {
-    const meta = await openImage(bytes, limit).metadata();
-    return {
-      width: meta.autoOrient.width,
-      height: meta.autoOrient.height,
-      format: meta.format,
-      channels: meta.channels,
-      orientation: meta.orientation ?? 1,
-      hasMetadata: Boolean(meta.exif || meta.icc || meta.xmp || meta.iptc || meta.comments?.length || meta.tifftagPhotoshop),
-    };
+    return await headerOf(openImage(bytes, limit));
   } catch (error) {
     throw imageInputError(error, limit) ?? error;
   }
+}
+
+/** The header of an opened image; the same instance can then be built on and encoded. */
+async function headerOf(image: Sharp): Promise<ImageHeader> {
+  const meta = await image.metadata();
+  return {
+    width: meta.autoOrient.width,
+    height: meta.autoOrient.height,
+    format: meta.format,
+    channels: meta.channels,
+    orientation: meta.orientation ?? 1,
+    hasMetadata: Boolean(meta.exif || meta.icc || meta.xmp || meta.iptc || meta.comments?.length || meta.tifftagPhotoshop),
+  };
+}
+
+/** The bytes as a Buffer, sharing their memory rather than copying them. */
+export function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -68,12 +78,14 @@ export async function transformImage(
   job: ImageJob,
 ): Promise<TransformOutput[] | TransformRejection> {
   context.signal.throwIfAborted();
-  const bytes = job.bytes ?? Buffer.from(await input.bytes());
+  const bytes = job.bytes ?? bufferOf(await input.bytes());
   const limit = { maxPixels: context.maxImagePixels };
   try {
-    const header = await readImageHeader(bytes, context);
+    // One sharp instance reads the header and then runs the pipeline: half the setup per image.
+    const opened = openImage(bytes, limit);
+    const header = await headerOf(opened);
     const format = job.format ?? keptFormat(header.format);
-    const image = job.build(openImage(bytes, limit).autoOrient(), header);
+    const image = job.build(opened.autoOrient(), header);
     const { data, info } = await encodeImage(image, { format, quality: job.quality, lossless: job.lossless ?? false }).toBuffer({
       resolveWithObject: true,
     });

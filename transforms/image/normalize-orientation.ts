@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { openImage } from '../../adapters/image/open-image.ts';
 import type { ItemTransform } from '../../core/transforms/transform.ts';
 import { integer, parseParams } from '../params.ts';
-import { readImageHeader, rejectionOf, transformImage } from './apply-image.ts';
+import { bufferOf, readImageHeader, rejectionOf, transformImage } from './apply-image.ts';
 
 const schema = z.strictObject({
   /** JPEG and WebP quality of re-encoded images. */
@@ -27,7 +27,7 @@ export const imageNormalizeOrientation: ItemTransform<NormalizeOrientationParams
   parseParams: (raw) => parseParams('image.normalize-orientation', schema, raw),
   apply: async (input, params, context) => {
     context.signal.throwIfAborted();
-    const bytes = Buffer.from(await input.bytes());
+    const bytes = bufferOf(await input.bytes());
     const limit = { maxPixels: context.maxImagePixels };
     try {
       const header = await readImageHeader(bytes, context);
