@@ -72,11 +72,17 @@ async function openPostgres(url: string): Promise<OpenedDatabase> {
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
+// PGlite keeps PostgreSQL's shared buffers inside its own process memory (128 MB by default),
+// while its files are read through the operating system, whose page cache holds them anyway:
+// 32 MB keeps the embedded server's resident memory small.
+const PGLITE_SETTINGS = 'shared_buffers = 32MB';
+
 async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     parsers: { [INT8_OID]: parseInt8 },
+    postgresqlconf: PGLITE_SETTINGS,
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
