@@ -1,22 +1,5 @@
+import type { AgreementStats, LabelerStats } from '../core/labels/labeling-figures.ts';
 import { PROGRESS_FIELDS, percentDone, plural, progressLine, type LabelingProgressView } from './labeling-view.ts';
-
-/** One labeler's throughput, as the API gives it. */
-export interface LabelerStatsView {
-  readonly user: string;
-  readonly submitted: number;
-  readonly skipped: number;
-  readonly accepted: number;
-  readonly rejected: number;
-  readonly perHour: number;
-  readonly medianSeconds: number | null;
-}
-
-export interface AgreementView {
-  readonly items: number;
-  readonly meanKappa: number | null;
-  readonly meanIoU: number | null;
-  readonly belowThreshold: number;
-}
 
 /** What `labeling status` shows (and prints with --json). */
 export interface LabelingStatus {
@@ -26,8 +9,8 @@ export interface LabelingStatus {
   readonly reviewThreshold: number;
   readonly percentDone: number;
   readonly progress: LabelingProgressView;
-  readonly labelers: readonly LabelerStatsView[];
-  readonly agreement: AgreementView;
+  readonly labelers: readonly LabelerStats[];
+  readonly agreement: AgreementStats;
 }
 
 /** The query behind `LabelingStatus`: the project's place and threshold, and its dashboard. */
@@ -43,7 +26,7 @@ export const STATUS_QUERY = `query($project: String!, $name: String!) {
 /** The answer to STATUS_QUERY as one `LabelingStatus`. */
 export function toStatus(data: {
   labelingProject: { name: string; dataset: string; branch: string; reviewThreshold: number };
-  labelingDashboard: { progress: LabelingProgressView; labelers: LabelerStatsView[]; agreement: AgreementView };
+  labelingDashboard: { progress: LabelingProgressView; labelers: LabelerStats[]; agreement: AgreementStats };
 }): LabelingStatus {
   const { labelingProject: lp, labelingDashboard: board } = data;
   return { ...lp, percentDone: percentDone(board.progress), ...board };

@@ -1,13 +1,7 @@
+import type { LabelingProgress } from '../core/labels/labeling-figures.ts';
+
 /** Task counts of a labeling project, as the API gives them. */
-export interface LabelingProgressView {
-  readonly total: number;
-  readonly unlabeled: number;
-  readonly leased: number;
-  readonly inReview: number;
-  readonly done: number;
-  readonly skipped: number;
-  readonly uncommitted: number;
-}
+export type LabelingProgressView = LabelingProgress;
 
 /** A labeling project as the commands read it. */
 export interface LabelingProjectView {

@@ -1,4 +1,5 @@
-import type { AgreementStats, LabelerStats, LabelingDashboard } from '../../services/labeling/dashboard.ts';
+import type { AgreementStats, LabelerStats } from '../../core/labels/labeling-figures.ts';
+import type { LabelingDashboard } from '../../services/labeling/dashboard.ts';
 import { builder } from '../builder.ts';
 import { LabelingProgressRef } from './labeling-progress.ts';
 

@@ -2,31 +2,12 @@ import { cohensKappa, fleissKappa } from '../../core/labels/agreement.ts';
 import type { Actor } from '../actor.ts';
 import { requireLabeling } from './labeling-access.ts';
 import type { LabelingDeps } from './labeling-deps.ts';
-import type { LabelerFigures, Progress } from './labeling-store.ts';
+import type { AgreementStats, LabelerStats, LabelingProgress } from '../../core/labels/labeling-figures.ts';
+import type { LabelerFigures } from './labeling-store.ts';
 import { syncTasks } from './task-sync.ts';
 
-export interface LabelerStats {
-  readonly user: string;
-  readonly submitted: number;
-  readonly skipped: number;
-  readonly accepted: number;
-  readonly rejected: number;
-  readonly perHour: number;
-  readonly medianSeconds: number | null;
-}
-
-export interface AgreementStats {
-  /** Overlapped items whose labelers all submitted. */
-  readonly items: number;
-  /** Chance-corrected agreement on class labels: Cohen's kappa with 2 labelers per item, Fleiss' with more. */
-  readonly meanKappa: number | null;
-  /** Mean agreement (matched IoU) of the items compared by shapes. */
-  readonly meanIoU: number | null;
-  readonly belowThreshold: number;
-}
-
 export interface LabelingDashboard {
-  readonly progress: Progress;
+  readonly progress: LabelingProgress;
   readonly labelers: LabelerStats[];
   readonly agreement: AgreementStats;
 }

@@ -1,3 +1,4 @@
+import type { LabelingProgress } from '../../core/labels/labeling-figures.ts';
 import type { JsonValue } from '../../core/canonical-json.ts';
 import type { Annotation } from '../../core/labels/annotation.ts';
 import type { LabelSchema } from '../../core/labels/label-schema.ts';
@@ -108,15 +109,8 @@ export interface EventRecord {
   readonly result: JsonValue | null;
 }
 
-export interface Progress {
-  readonly total: number;
-  readonly unlabeled: number;
-  readonly leased: number;
-  readonly inReview: number;
-  readonly done: number;
-  readonly skipped: number;
-  readonly uncommitted: number;
-}
+/** Task counts of a labeling project (see core/labels/labeling-figures.ts). */
+export type Progress = LabelingProgress;
 
 /** Per labeler figures from the events of a labeling project. */
 export interface LabelerFigures {

@@ -1,20 +1,13 @@
 import type { Annotation } from '../../../core/labels/annotation.ts';
 import type { LabelSchema } from '../../../core/labels/label-schema.ts';
+import type { AgreementStats, LabelerStats, LabelingProgress } from '../../../core/labels/labeling-figures.ts';
+
+export type { AgreementStats, LabelerStats, LabelingProgress };
 import { DEFAULT_BACKOFF, UNTIL_ACKNOWLEDGED, type BackoffPolicy } from './backoff.ts';
 import { graphql as pageClient, type GraphqlClient, type RequestOptions } from './graphql-client.ts';
 
 /** Where the asking user stands in a labeling project. */
 export type LabelingRole = 'manager' | 'reviewer' | 'labeler';
-
-export interface LabelingProgress {
-  readonly total: number;
-  readonly unlabeled: number;
-  readonly leased: number;
-  readonly inReview: number;
-  readonly done: number;
-  readonly skipped: number;
-  readonly uncommitted: number;
-}
 
 export interface LabelingMember {
   readonly user: string;
@@ -100,23 +93,6 @@ export interface SubmitResult {
   readonly status: 'done' | 'waiting' | 'review';
   /** The commit an auto-commit made with this submission, if it made one. */
   readonly committed: LabelCommit | null;
-}
-
-export interface LabelerStats {
-  readonly user: string;
-  readonly submitted: number;
-  readonly skipped: number;
-  readonly accepted: number;
-  readonly rejected: number;
-  readonly perHour: number;
-  readonly medianSeconds: number | null;
-}
-
-export interface AgreementStats {
-  readonly items: number;
-  readonly meanKappa: number | null;
-  readonly meanIoU: number | null;
-  readonly belowThreshold: number;
 }
 
 export interface LabelingDashboard {
