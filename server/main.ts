@@ -5,25 +5,15 @@ import { sql } from 'kysely';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { FsBlobStore } from '../adapters/blob/fs-blob-store.ts';
-import { createVersionStore } from '../adapters/db/kysely-version-store.ts';
-import { KyselyAccessStore } from '../adapters/db/kysely-access-store.ts';
-import { KyselyAuditStore } from '../adapters/db/kysely-audit-store.ts';
 import { KyselyLineageStore } from '../adapters/db/kysely-lineage-store.ts';
 import { KyselyLabelingStore } from '../adapters/db/kysely-labeling-store.ts';
-import { KyselyIdentityStore } from '../adapters/db/kysely-identity-store.ts';
-import { KyselyMembershipStore } from '../adapters/db/kysely-membership-store.ts';
 import { migrateToLatest } from '../adapters/db/migrate.ts';
 import { openDatabase } from '../adapters/db/open-database.ts';
 import { AlreadyExistsError } from '../core/errors.ts';
 import type { BlobHash } from '../core/ids.ts';
-import { Versioning } from '../core/versioning/versioning.ts';
 import type { Services } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
-import { BlobService } from '../services/blob-service.ts';
-import { DatasetService } from '../services/dataset-service.ts';
-import { AccessControl } from '../services/access/access-control.ts';
-import { AuditLog } from '../services/audit/audit-log.ts';
-import { BOOTSTRAP_USER, IdentityService } from '../services/identity/identity-service.ts';
+import { BOOTSTRAP_USER } from '../services/identity/identity-service.ts';
 import { registerBuiltInJobs } from '../services/jobs/built-in-jobs.ts';
 import { LineageService } from '../services/lineage/lineage-service.ts';
 import { LabelingService } from '../services/labeling/labeling-service.ts';
@@ -31,6 +21,7 @@ import { BlobPaths } from '../services/provision/blob-paths.ts';
 import { ProvisionService } from '../services/provision/provision-service.ts';
 import { StorageStats } from '../services/storage-stats.ts';
 import type { Config } from './config.ts';
+import { buildDataServices } from './data-services.ts';
 import { graphqlHandler } from './graphql-handler.ts';
 import { openJobSystem } from './job-system.ts';
 import { openStreamSystem } from './stream-system.ts';
@@ -84,29 +75,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     await database.close();
     throw error;
   }
-  const store = createVersionStore(database.db);
-  const engine = new Versioning({ store });
-  const audit = new AuditLog({ store: new KyselyAuditStore(database.db) });
-  const access = new AccessControl({ memberships: new KyselyMembershipStore(database.db), audit });
-  audit.useAccessControl(access);
-  const grants = new KyselyAccessStore(database.db);
-  const identity = new IdentityService({
-    store: new KyselyIdentityStore(database.db),
-    access,
-    audit,
-    sessionTtlMs: config.sessionTtlHours * 3_600_000,
-  });
+  const { engine, audit, access, grants, identity, datasets, blobs: blobService } = buildDataServices(database.db, config);
   const jobSystem = await openJobSystem({ database, access, audit, logger });
   const streamSystem = openStreamSystem({ db: database.db, access, audit, logger, maxBlobBytes: config.maxBlobBytes, services: () => services });
-  const datasets = new DatasetService({ engine, access, audit, grants, owners: identity });
-  const blobService = new BlobService({
-    blobs: new FsBlobStore({ root: join(config.dataDir, 'blobs') }),
-    catalog: store.blobs,
-    maxBlobBytes: config.maxBlobBytes,
-    access,
-    audit,
-    grants,
-  });
   const services: Services = {
     access,
     audit,
