@@ -2,13 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FsBlobStore } from '../../../adapters/blob/fs-blob-store.ts';
-import { KyselyAccessStore } from '../../../adapters/db/kysely-access-store.ts';
-import { KyselyAuditStore } from '../../../adapters/db/kysely-audit-store.ts';
-import { KyselyMembershipStore } from '../../../adapters/db/kysely-membership-store.ts';
 import { KyselyStreamStore } from '../../../adapters/db/kysely-stream-store.ts';
 import { parseProjectName } from '../../../core/ids.ts';
-import { Versioning } from '../../../core/versioning/versioning.ts';
 import { AccessControl } from '../../../services/access/access-control.ts';
 import type { Actor } from '../../../services/actor.ts';
 import { AuditLog } from '../../../services/audit/audit-log.ts';
@@ -19,6 +14,7 @@ import type { MessageSources } from '../../../services/ingest/message-source.ts'
 import { StreamRunners } from '../../../services/ingest/stream-runners.ts';
 import { StreamService } from '../../../services/ingest/stream-service.ts';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from '../../helpers/databases.ts';
+import { serviceStack } from '../../helpers/service-stack.ts';
 
 /** The services stream ingest runs on, over a fresh database and blob directory, with a project owner. */
 export interface IngestFixture {
@@ -40,12 +36,7 @@ export const PROJECT = 'p';
 export async function openIngestFixture(kind: DatabaseKind): Promise<IngestFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'sheaf-ingest-'));
   const database = await openTestDatabase(kind);
-  const audit = new AuditLog({ store: new KyselyAuditStore(database.db) });
-  const access = new AccessControl({ memberships: new KyselyMembershipStore(database.db), audit });
-  audit.useAccessControl(access);
-  const grants = new KyselyAccessStore(database.db);
-  const datasets = new DatasetService({ engine: new Versioning({ store: database.store }), access, audit, grants, owners: { grantOwner: async () => {} } });
-  const blobs = new BlobService({ blobs: new FsBlobStore({ root: join(dir, 'blobs') }), catalog: database.store.blobs, maxBlobBytes: 1024 * 1024, access, audit, grants });
+  const { audit, access, datasets, blobs } = serviceStack(database, { dir, maxBlobBytes: 1024 * 1024 });
   const store = new KyselyStreamStore(database.db);
   const project = await database.store.refs.createProject(parseProjectName(PROJECT));
   const userId = randomUUID();

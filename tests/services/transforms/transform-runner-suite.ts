@@ -4,22 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FsBlobStore } from '../../../adapters/blob/fs-blob-store.ts';
-import { KyselyAccessStore } from '../../../adapters/db/kysely-access-store.ts';
-import { KyselyAuditStore } from '../../../adapters/db/kysely-audit-store.ts';
 import { KyselyLineageStore } from '../../../adapters/db/kysely-lineage-store.ts';
-import { KyselyMembershipStore } from '../../../adapters/db/kysely-membership-store.ts';
 import { KyselyTransformMemoStore } from '../../../adapters/db/kysely-transform-memo-store.ts';
 import { ForbiddenError, InvalidInputError } from '../../../core/errors.ts';
 import type { Transform } from '../../../core/transforms/transform.ts';
-import { Versioning } from '../../../core/versioning/versioning.ts';
-import { AccessControl } from '../../../services/access/access-control.ts';
 import { SCOPES, type Actor } from '../../../services/actor.ts';
-import { AuditLog } from '../../../services/audit/audit-log.ts';
 import { BlobService } from '../../../services/blob-service.ts';
 import { DatasetService } from '../../../services/dataset-service.ts';
 import { TransformRunner } from '../../../services/transforms/transform-runner.ts';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from '../../helpers/databases.ts';
+import { serviceStack } from '../../helpers/service-stack.ts';
 import { ownerOfProject } from '../../server/http/http-fixture.ts';
 
 /** Upper-cases text files; rejects `.bin`; `suffix` is appended, so parameters change outputs. */
@@ -61,13 +55,9 @@ export function transformRunnerSuite(kind: DatabaseKind) {
   test.before(async () => {
     database = await openTestDatabase(kind);
     dir = await mkdtemp(join(tmpdir(), 'sheaf-transform-'));
-    const audit = new AuditLog({ store: new KyselyAuditStore(database.db) });
-    const access = new AccessControl({ memberships: new KyselyMembershipStore(database.db), audit });
-    audit.useAccessControl(access);
-    const grants = new KyselyAccessStore(database.db);
-    const engine = new Versioning({ store: database.store });
-    datasets = new DatasetService({ engine, access, audit, grants, owners: { grantOwner: async () => {} } });
-    blobs = new BlobService({ blobs: new FsBlobStore({ root: join(dir, 'blobs') }), catalog: database.store.blobs, maxBlobBytes: 1 << 20, access, audit, grants });
+    const stack = serviceStack(database, { dir });
+    const { access } = stack;
+    ({ datasets, blobs } = stack);
     lineage = new KyselyLineageStore(database.db);
     const transform = upperCase(calls);
     runner = new TransformRunner({
