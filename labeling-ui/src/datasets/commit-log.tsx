@@ -41,26 +41,8 @@ export function CommitLog({ project, dataset, branch, selected, onItems, onDiff 
             if (from && to && from !== to) onDiff(from, to);
           }}
         >
-          <label>
-            From{' '}
-            <select data-testid="compare-from" value={from} onChange={(e) => setFrom(e.target.value)}>
-              {log.nodes.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.id.slice(0, 12)} {c.message.slice(0, 40)}
-                </option>
-              ))}
-            </select>
-          </label>{' '}
-          <label>
-            to{' '}
-            <select data-testid="compare-to" value={to} onChange={(e) => setTo(e.target.value)}>
-              {log.nodes.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.id.slice(0, 12)} {c.message.slice(0, 40)}
-                </option>
-              ))}
-            </select>
-          </label>{' '}
+          <CommitChoice label="From" testId="compare-from" commits={log.nodes} value={from} onChange={setFrom} />{' '}
+          <CommitChoice label="to" testId="compare-to" commits={log.nodes} value={to} onChange={setTo} />{' '}
           <button type="submit" data-testid="compare-button" disabled={!from || !to || from === to}>
             Compare
           </button>
@@ -101,5 +83,21 @@ export function CommitLog({ project, dataset, branch, selected, onItems, onDiff 
         </button>
       )}
     </section>
+  );
+}
+
+/** One end of a comparison: a commit of the list, shown by its short id and message. */
+function CommitChoice({ label, testId, commits, value, onChange }: { label: string; testId: string; commits: readonly CommitInfo[]; value: string; onChange: (id: string) => void }) {
+  return (
+    <label>
+      {label}{' '}
+      <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
+        {commits.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.id.slice(0, 12)} {c.message.slice(0, 40)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
