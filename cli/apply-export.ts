@@ -3,6 +3,7 @@ import { lstat, mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/pr
 import { dirname, join, sep } from 'node:path';
 import { CliError } from './cli-error.ts';
 import type { CommandContext } from './command.ts';
+import { copyFiles } from './copy-files.ts';
 import { exportBlobs } from './export-blobs.ts';
 import { MANIFEST_NAME, type ExportManifest } from './export-manifest.ts';
 import type { ExportPlan } from './export-plan.ts';
@@ -19,17 +20,24 @@ export interface ExportCounts {
   readonly removed: number;
   readonly unchanged: number;
   readonly linked: number;
+  /** Files copied from the server's blob store on this machine. */
+  readonly copied: number;
+  /** Files downloaded over HTTP. */
+  readonly downloaded: number;
   readonly bytes: number;
 }
 
 /**
  * Carries out an export plan in `root`: checks every path first (nothing is touched if one is
  * invalid, or if a new item would overwrite a file no export wrote), removes the files of
- * items gone, writes the new and changed ones — hard-linked from the server's blob store when
- * `link` and the server allows it, otherwise downloaded and checked against their hash — and
- * writes the manifest last, so `sheaf.json` always describes a finished export. Files are
+ * items gone, writes the new and changed ones and writes the manifest last, so `sheaf.json` always describes a finished export. Files are
  * never written in place: each goes to a temporary name and is renamed over the old one, so a
  * hard link to a stored blob is never written through.
+ *
+ * Where a file's bytes come from: when the server runs on this machine and exposes its blob
+ * paths (SHEAF_EXPOSE_BLOB_PATHS=1), from its blob store — hard-linked with `link`
+ * (linkFiles), otherwise copied (copyFiles), re-hashed only with `verify`; every other file is
+ * downloaded and checked against its hash (exportBlobs).
  * @throws CliError INVALID_PATH, PATH_CONFLICT, NOT_FOUND, CORRUPT_OBJECT, UNREACHABLE…
  */
 export async function applyExport(
@@ -38,7 +46,7 @@ export async function applyExport(
   root: string,
   plan: ExportPlan,
   manifest: Omit<ExportManifest, 'items'>,
-  options: { incremental: boolean; previous: ReadonlySet<string>; link: boolean },
+  options: { incremental: boolean; previous: ReadonlySet<string>; link: boolean; verify: boolean },
 ): Promise<ExportCounts> {
   const targets = new Map(exportTargets(root, plan.items.map((item) => item.path)).map((target, i) => [plan.items[i]!.path, target]));
   const removed = exportTargets(root, plan.remove);
@@ -60,16 +68,14 @@ export async function applyExport(
   const files: ExportFile[] = plan.write.map((item) => ({ blob: item.blob, size: item.size, path: targets.get(item.path)!, replace: ours.has(item.path) }));
   const progress = context.progress('exporting', bytes, 'bytes');
   let linked = 0;
+  let copied = 0;
+  let downloads = files;
   try {
-    let copies = files;
-    if (options.link && files.length > 0) {
-      // A full manifest asked with paths carries them already; an update asks for its few.
-      const listed = plan.write.every((item) => item.file !== undefined);
-      const sources = listed ? new Map(plan.write.map((item) => [item.blob, item.file!])) : await snapshots.blobPaths(files.map((file) => file.blob));
-      if (sources === null) context.warn('the server does not expose blob paths (start it with SHEAF_EXPOSE_BLOB_PATHS=1): copying instead of linking');
-      else ({ linked, rest: copies } = linkFiles(files, sources, root, progress, context.warn));
-    }
-    await exportBlobs(context.blobs, copies, root, progress);
+    const sources = files.length > 0 ? await storedSources(snapshots, plan) : null;
+    if (options.link && sources === null) context.warn('the server does not expose blob paths (start it with SHEAF_EXPOSE_BLOB_PATHS=1): copying instead of linking');
+    if (options.link && sources !== null) ({ linked, rest: downloads } = await linkFiles(downloads, sources, root, progress, context.warn, { verify: options.verify }));
+    if (sources !== null) ({ copied, rest: downloads } = await copyFiles(downloads, sources, root, progress, { verify: options.verify }));
+    await exportBlobs(context.blobs, downloads, root, progress);
   } finally {
     progress.stop();
   }
@@ -79,7 +85,17 @@ export async function applyExport(
   await writeFile(part, `${JSON.stringify({ ...manifest, items: plan.items.map(({ path, blob, size, meta, annotations }) => ({ path, blob, size, meta, annotations })) }, null, 2)}\n`, { flag: 'wx' });
   await rename(part, join(root, MANIFEST_NAME));
   await rm(pending, { force: true });
-  return { written: plan.write.length, removed: plan.remove.length, unchanged: plan.unchanged, linked, bytes };
+  return { written: plan.write.length, removed: plan.remove.length, unchanged: plan.unchanged, linked, copied, downloaded: downloads.length, bytes };
+}
+
+/**
+ * Where the blobs to write are stored on the server's filesystem, or null when it does not say
+ * (it does not expose blob paths). A full manifest carries them already (asked with paths=1);
+ * an update asks for its few.
+ */
+async function storedSources(snapshots: SnapshotClient, plan: ExportPlan): Promise<ReadonlyMap<string, string> | null> {
+  if (plan.write.every((item) => item.file !== undefined)) return new Map(plan.write.map((item) => [item.blob, item.file!]));
+  return snapshots.blobPaths(plan.write.map((item) => item.blob));
 }
 
 async function pendingPaths(file: string): Promise<string[]> {

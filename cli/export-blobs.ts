@@ -1,4 +1,3 @@
-import * as crypto from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { constants, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
@@ -9,6 +8,7 @@ import { downloadBatch } from './download-batch.ts';
 import { writeVerified } from './download-blob.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import type { Progress } from './progress.ts';
+import { sha256Hex } from './stored-blob-file.ts';
 import { planTransfers, TRANSFER_CONCURRENCY } from './transfer-batches.ts';
 
 // Blobs up to this size are collected in memory, checked, and written with blocking calls: for
@@ -126,10 +126,4 @@ export async function exportBlobs(
     ...singles.map((blob) => async () => place(blob, await blobs.download(blob.hash))),
   ];
   await mapConcurrent(requests, TRANSFER_CONCURRENCY, (request) => request());
-}
-
-// The one-shot form (Node 20.12 and later) costs a fraction of a Hash object for small inputs.
-const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
-function sha256Hex(bytes: Uint8Array): string {
-  return oneShot ? oneShot('sha256', bytes, 'hex') : crypto.createHash('sha256').update(bytes).digest('hex');
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Progress } from './progress.ts';
+import { isStoredBlobFile, verifyStoredBlob } from './stored-blob-file.ts';
 
 /** A file an export puts in place: the blob it holds and where. */
 export interface ExportFile {
@@ -31,8 +32,9 @@ const NOT_THIS_ONE = new Set(['ENOENT', 'EMLINK']);
  * export takes no space. Stored blobs are read-only (0444) and never rewritten — a new version
  * of an item is a new blob — so a link is safe as long as nobody changes its mode and writes
  * into it. A replaced file gets its link under a temporary name first, then renamed over it,
- * so no file is ever written in place. Linked files are not re-hashed: the server checked
- * their bytes when they were stored.
+ * so no file is ever written in place. Linked files are not re-hashed — the server checked
+ * their bytes when they were stored — unless `verify`: then each stored file is read and checked
+ * before it is linked (CORRUPT_OBJECT if it does not match).
  *
  * Files are left to copy (in `rest`) when their blob has no path, when the paths do not name
  * files on this machine (checked on the first one), or when linking fails for a reason `warn`
@@ -40,13 +42,20 @@ const NOT_THIS_ONE = new Set(['ENOENT', 'EMLINK']);
  * then no further link is tried — or a blob file with the most links it may have (EMLINK).
  * The links are made with blocking calls: each takes microseconds, less than a round trip
  * through the thread pool.
- * @throws a filesystem error other than those
+ * @throws CliError CORRUPT_OBJECT with `verify`; a filesystem error other than those
  */
-export function linkFiles(files: readonly ExportFile[], sources: ReadonlyMap<string, string>, root: string, progress: Progress, warn: (message: string) => void): LinkOutcome {
+export async function linkFiles(
+  files: readonly ExportFile[],
+  sources: ReadonlyMap<string, string>,
+  root: string,
+  progress: Progress,
+  warn: (message: string) => void,
+  options: { verify: boolean } = { verify: false },
+): Promise<LinkOutcome> {
   const rest: ExportFile[] = [];
   const first = files.find((file) => sources.has(file.blob));
   if (first === undefined) return { linked: 0, rest: [...files] };
-  if (!isStoredBlob(sources.get(first.blob)!, first)) {
+  if (!isStoredBlobFile(sources.get(first.blob)!, first)) {
     warn('the server\'s blob paths are not files on this machine: copying instead of linking');
     return { linked: 0, rest: [...files] };
   }
@@ -67,6 +76,7 @@ export function linkFiles(files: readonly ExportFile[], sources: ReadonlyMap<str
       directories.add(directory);
     }
     try {
+      if (options.verify) await verifyStoredBlob(source, file);
       if (file.replace) {
         linkSync(source, temporary);
         renameSync(temporary, file.path);
@@ -87,14 +97,4 @@ export function linkFiles(files: readonly ExportFile[], sources: ReadonlyMap<str
   if (refused !== undefined) warn(`cannot hard-link from the server's blob store (${refused}): copying the other files instead`);
   if (skipped > 0) warn(`${skipped} file(s) could not be linked (a blob file missing or at its link limit): copying those`);
   return { linked, rest };
-}
-
-/** Whether `path` is a stored blob of `file`'s size on this machine (named by its hash, as stores name them). */
-function isStoredBlob(path: string, file: ExportFile): boolean {
-  if (basename(path) !== file.blob) return false;
-  try {
-    return statSync(path).size === file.size;
-  } catch {
-    return false;
-  }
 }

@@ -21,10 +21,10 @@ import { snapshotChanges } from '../snapshot-changes.ts';
 export const exportCommand: CommandSpec = {
   name: 'export',
   summary: 'write the items of a ref into a directory (incrementally over an earlier export)',
-  synopsis: 'export <ref> <dir> [--prefix <p>] [--filter <f>] [--link]',
+  synopsis: 'export <ref> <dir> [--prefix <p>] [--filter <f>] [--link] [--verify]',
   description: [
     'Writes the items of <ref> (dataset[@ref] or a snapshot hash) under <dir> at their paths, byte',
-    'for byte (each download is checked against its hash), and a manifest <dir>/sheaf.json with',
+    'for byte, and a manifest <dir>/sheaf.json with',
     '{dataset, ref, snapshot, selection, items: [{path, blob, size, meta, annotations}]} in path',
     'order, written last. A branch is exported as committed (staged changes excluded).',
     '',
@@ -34,19 +34,28 @@ export const exportCommand: CommandSpec = {
     'as before this costs what changed between the two snapshots; with another selection, the two',
     'lists are compared. Files not from an export are never overwritten (PATH_CONFLICT).',
     '',
+    'When the server runs on this machine and was started with SHEAF_EXPOSE_BLOB_PATHS=1, files are',
+    'copied from its blob store as cp does (a kernel copy, or a reflink where the filesystem shares',
+    'extents); otherwise they are downloaded, and each download is checked against its hash. Stored',
+    'blobs were checked when they were stored and are read-only (0444) and never rewritten, so copies',
+    'are not re-hashed; --verify re-hashes them (reading every byte once more), as downloads are.',
+    '',
     '--link hard-links files to the server\'s blob store instead of copying them, when the server',
     'runs on this machine and filesystem and was started with SHEAF_EXPOSE_BLOB_PATHS=1; otherwise',
     '(or across filesystems) it copies, with a warning. Stored blobs are read-only (0444) and never',
     'rewritten, so the links are safe as long as nobody makes them writable (chmod) and edits them:',
-    'that would change the server\'s stored copy. Linked files are not re-hashed.',
-    '--json prints {dataset, ref, snapshot, dir, items, bytes, written, removed, unchanged, linked, incremental}.',
+    'that would change the server\'s stored copy. Linked files are not re-hashed, unless --verify.',
+    '--json prints {dataset, ref, snapshot, dir, items, bytes, written, removed, unchanged, linked,',
+    'copied, downloaded, incremental}: of the files written, linked and copied came from the server\'s',
+    'store on this machine, downloaded over HTTP.',
   ].join('\n'),
   positionals: ['ref', 'dir'],
-  options: { prefix: { type: 'string' }, filter: { type: 'string' }, link: { type: 'boolean' } },
+  options: { prefix: { type: 'string' }, filter: { type: 'string' }, link: { type: 'boolean' }, verify: { type: 'boolean' } },
   optionHelp: [
     ['--prefix <p>', 'only items whose path starts with p (paths are kept whole)'],
     ['--filter <f>', 'only items matching f, e.g. "label=cat", "meta.split=train and size < 1e6" (docs/provisioning.md)'],
     ['--link', 'hard-link from a server on this machine instead of copying (see above)'],
+    ['--verify', 're-hash what is copied or linked from a server on this machine (downloads always are)'],
   ],
   async run(context, args) {
     const location = parseLocation(args.positional('ref')!);
@@ -58,7 +67,7 @@ export const exportCommand: CommandSpec = {
     const resolved = await resolveLocation(context.graphql, context.global.project, location);
     const snapshots = new SnapshotClient(new ServerConnection(context.global.server, context.global.token), context.global.project);
 
-    const plan = await planExport(context, snapshots, previous, resolved.snapshot, selection, selected, args.flag('link'));
+    const plan = await planExport(context, snapshots, previous, resolved.snapshot, selection, selected);
     const manifest: Omit<ExportManifest, 'items'> = {
       dataset: resolved.dataset,
       ref: resolved.ref,
@@ -66,8 +75,14 @@ export const exportCommand: CommandSpec = {
       selection: { prefix: selection.prefix ?? null, filter: selection.filter ?? null },
     };
     const previousPaths = new Set(previous?.items.map((item) => item.path));
-    const counts = await applyExport(context, snapshots, root, plan, manifest, { incremental: previous !== null, previous: previousPaths, link: args.flag('link') });
-    const summary = `written ${counts.written}${counts.linked ? ` (${counts.linked} linked)` : ''}, removed ${counts.removed}, unchanged ${counts.unchanged}`;
+    const counts = await applyExport(context, snapshots, root, plan, manifest, {
+      incremental: previous !== null,
+      previous: previousPaths,
+      link: args.flag('link'),
+      verify: args.flag('verify'),
+    });
+    const sources = [counts.linked && `${counts.linked} linked`, counts.copied && `${counts.copied} copied from the local store`, counts.linked + counts.copied > 0 && counts.downloaded && `${counts.downloaded} downloaded`].filter(Boolean);
+    const summary = `written ${counts.written}${sources.length > 0 ? ` (${sources.join(', ')})` : ''}, removed ${counts.removed}, unchanged ${counts.unchanged}`;
     return {
       json: {
         dataset: resolved.dataset,
@@ -80,6 +95,8 @@ export const exportCommand: CommandSpec = {
         removed: counts.removed,
         unchanged: counts.unchanged,
         linked: counts.linked,
+        copied: counts.copied,
+        downloaded: counts.downloaded,
         incremental: previous !== null,
       },
       text: `exported ${plan.items.length} item(s) of snapshot ${resolved.snapshot} to ${root}: ${summary}; ${formatBytes(counts.bytes)} written`,
@@ -91,6 +108,7 @@ export const exportCommand: CommandSpec = {
  * What to do: everything into an empty directory; over an earlier export of the same
  * selection, the diff between the two snapshots (recorded as an export read, since no manifest
  * is fetched); otherwise a comparison with the new manifest (whose fetch records the read).
+ * Manifests are asked with blob paths, for copying or linking from a server on this machine.
  */
 async function planExport(
   context: CommandContext,
@@ -99,11 +117,10 @@ async function planExport(
   snapshot: string,
   selection: SnapshotSelection,
   selected: (item: ApiItem) => boolean,
-  link: boolean,
 ): Promise<ExportPlan> {
   const manifestItems = async () => {
     const items: ManifestItem[] = [];
-    for await (const item of snapshots.exportManifest(snapshot, selection, { paths: link })) items.push(item);
+    for await (const item of snapshots.exportManifest(snapshot, selection, { paths: true })) items.push(item);
     return items;
   };
   if (previous === null) return fullPlan(await manifestItems());

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { suite } from 'uvu';
@@ -187,6 +187,59 @@ test('--link hard-links the server\'s read-only blob files; without exposed path
   const copied = await sheaf(plain, 'export', 'linked', newDir(), '--link');
   assert.equal([done(copied).written, copied.json.linked], [8, 0]);
   assert.match(copied.stderr, /SHEAF_EXPOSE_BLOB_PATHS/);
+});
+
+test('from a server on this machine, files are copied from its store (writable copies, not links); --verify re-hashes them; other servers are downloaded from', async () => {
+  const items = [...Array.from({ length: 6 }, (_, i) => labeled(i, 'cat')), { path: 'big/one.bin', bytes: randomBytes(1024 * 1024 + 3), annotations: null, meta: {} }];
+  await commitItems(api, { dataset: 'copied', items });
+  const out = newDir();
+  const result = done(await sheaf(api, 'export', 'copied', out));
+  assert.equal([result.written, result.copied, result.downloaded, result.linked], [7, 7, 0, 0]);
+  const blobRoot = await storeRoot();
+  const files = await filesOf(out);
+  assertHolds(files, items);
+  const umask = process.umask();
+  for (const item of items) {
+    const stored = await stat(join(blobRoot, ...blobPathOf(await blobOf(out, item.path))));
+    assert.is.not(files.get(item.path)!.ino, stored.ino, item.path);
+    assert.is(files.get(item.path)!.mode, 0o666 & ~umask, item.path);
+  }
+
+  // An update copies its new file under a temporary name, renamed over the old one.
+  const replacement = { ...items[0]!, bytes: randomBytes(900) };
+  await commitItems(api, { dataset: 'copied', create: false, items: [replacement] });
+  const update = done(await sheaf(api, 'export', 'copied', out));
+  assert.equal([update.written, update.copied, update.unchanged], [1, 1, 6]);
+  assert.ok((await readFile(join(out, replacement.path))).equals(replacement.bytes));
+  assert.equal((await readdir(out)).filter((name) => name.startsWith('.sheaf')), []);
+
+  // A stored file damaged behind the server's back (a disk fault): copies are not re-hashed, as
+  // with cp, unless --verify, which refuses it before the manifest is written.
+  const damaged = labeled(50, 'cat');
+  await commitItems(api, { dataset: 'damaged', items: [damaged] });
+  const probe = newDir();
+  done(await sheaf(api, 'export', 'damaged', probe));
+  const storedFile = join(blobRoot, ...blobPathOf(await blobOf(probe, damaged.path)));
+  await chmod(storedFile, 0o644);
+  await writeFile(storedFile, Buffer.from(damaged.bytes).fill(1));
+  await chmod(storedFile, 0o444);
+  const verified = newDir();
+  const refused = await sheaf(api, 'export', 'damaged', verified, '--verify');
+  assert.is(refused.code, 3, refused.stderr);
+  assert.is(refused.json.error.code, 'CORRUPT_OBJECT');
+  assert.not.ok(existsSync(join(verified, 'sheaf.json')));
+  const linkRefused = await sheaf(api, 'export', 'damaged', newDir(), '--link', '--verify');
+  assert.is(linkRefused.json.error.code, 'CORRUPT_OBJECT');
+  assert.equal(pick(done(await sheaf(api, 'export', 'copied', newDir(), '--verify'))), { written: 7, removed: 0, unchanged: 0, incremental: false });
+
+  // A server that does not expose its blob paths, as a remote one: every file is downloaded.
+  await commitItems(plain, { dataset: 'copied', items });
+  const remote = newDir();
+  const fromRemote = await sheaf(plain, 'export', 'copied', remote);
+  const downloaded = done(fromRemote);
+  assert.equal([downloaded.written, downloaded.copied, downloaded.downloaded], [7, 0, 7]);
+  assert.is(fromRemote.stderr, '', 'a plain export warns about nothing');
+  assertHolds(await filesOf(remote), items);
 });
 
 test('exports are lineage read edges of the snapshot', async () => {
