@@ -5,7 +5,7 @@ import type { ProjectGrants } from './access/project-grants.ts';
 import type { Actor } from './actor.ts';
 import type { AuditRecorder } from './audit/audit-event.ts';
 import { digestOf } from './audit/digest.ts';
-import { parseBlobHash, type BlobHash } from '../core/ids.ts';
+import { parseBlobHash, type BlobHash, type SnapshotHash } from '../core/ids.ts';
 import type { BlobCatalog, BlobSource, BlobStore } from '../core/ports.ts';
 import { GroupedCatalogWrites } from './grouped-catalog-writes.ts';
 import { putMany, type BlobPutEntry, type PutManyOutcome } from './put-many.ts';
@@ -25,13 +25,20 @@ export const SYNC_READ_MAX_BYTES = 64 * 1024;
 /** A store that can read a whole blob of known size synchronously (FsBlobStore). */
 export interface SyncBlobReads {
   readWholeSync(hash: BlobHash, size: number, options?: { verify?: boolean }): Uint8Array;
+  /** Like readWholeSync, into `target` at `offset`, where `size + 1` bytes are free; returns the bytes read. */
+  readWholeInto(hash: BlobHash, size: number, target: Uint8Array, offset: number, options?: { verify?: boolean }): number;
 }
 
-/** How provisioning reads blobs it has checked: see BlobService.provisionReaderOf. */
+/** How provisioning reads the blobs of a snapshot it has checked: see BlobService.provisionReaderOf. */
 export interface ProvisionReader {
-  open(hash: string): Promise<AsyncIterable<Uint8Array>>;
-  /** Null when the store has no synchronous reads. */
-  readonly readSmall: ((hash: string, size: number) => Uint8Array) | null;
+  /** Streams a blob whole. */
+  open(hash: BlobHash): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * Reads a blob of `size` bytes (at most SYNC_READ_MAX_BYTES) whole with blocking calls into
+   * `target` at `offset`, where `size + 1` bytes are free; returns the bytes read. Null when
+   * the store cannot read into a buffer.
+   */
+  readonly readSmallInto: ((hash: BlobHash, size: number, target: Uint8Array, offset: number) => number) | null;
 }
 
 /** A batched download, checked up front: the blobs' sizes, and how to open each of them. */
@@ -201,30 +208,39 @@ export class BlobService {
   }
 
   /**
-   * Like `readerOf`, for provisioning many blobs whose sizes the caller knows: checked up front
-   * the same way (one question for all of them). `open` streams one of `hashes` whole;
-   * `readSmall`, when the store can read synchronously (FsBlobStore), reads one of up to
-   * SYNC_READ_MAX_BYTES whole with blocking calls and no stat, which for small files in the
+   * Reads the blobs of a snapshot the project holds, for provisioning it whole: one check up
+   * front (`blob.read`, and the snapshot), then no question per blob. A project holding a
+   * snapshot holds every blob the snapshot's items name: a branch of the project moves only to
+   * commits whose new items' blobs were checked against the project's grants (staging and
+   * derived commits), or to commits the project already holds (branches, fast-forwards, clones
+   * and merges within the project), and blob grants are never withdrawn while the project
+   * exists. The caller passes only hashes named by the snapshot's items, whose sizes it knows.
+   *
+   * `open` streams a blob whole; `readSmallInto`, when the store can read into a buffer
+   * (FsBlobStore), reads one of up to SYNC_READ_MAX_BYTES whole with blocking calls and no
+   * stat into the caller's buffer (a packer's outgoing chunk), which for small files in the
    * page cache costs a fraction of the thread-pool round trips. Both verify against the hash
-   * only when `verify`: stored blobs were verified when written, under their hash, by an atomic
-   * rename, and are never rewritten (docs/provisioning.md); any other length than `size` is
-   * reported as corrupt either way.
-   * @throws ForbiddenError, InvalidHashError, InvalidInputError when asking about too many at
-   * once, NotFoundError('blob') naming the first one (in the order given) the project does not
-   * hold; `open` and `readSmall` throw NotFoundError('blob') for any other hash or a blob gone
-   * from the store, CorruptObjectError for changed bytes; `readSmall` InvalidInputError for a
-   * size over SYNC_READ_MAX_BYTES
+   * only when `verify`: stored blobs were verified when written, under their hash, by an
+   * atomic rename, and are never rewritten (docs/provisioning.md); any other length than
+   * `size` is reported as corrupt either way.
+   * @throws ForbiddenError without `blob.read`, NotFoundError('snapshot') for a snapshot the
+   * project does not hold; `open` and `readSmallInto` throw NotFoundError('blob') for a blob
+   * gone from the store, CorruptObjectError for changed bytes; `readSmallInto`
+   * InvalidInputError for a size over SYNC_READ_MAX_BYTES
    */
-  async provisionReaderOf(actor: Actor | null, project: string, hashes: readonly string[], options: { verify: boolean }): Promise<ProvisionReader> {
-    const open = await this.readerOf(actor, project, hashes);
-    const { verify } = options;
-    const listed = new Set<string>(hashes);
+  async provisionReaderOf(actor: Actor | null, project: string, snapshot: SnapshotHash, options: { verify: boolean }): Promise<ProvisionReader> {
+    await this.deps.access.require(actor, { project, permission: 'blob.read', action: 'blob.read' });
+    if (!(await this.deps.grants.hasSnapshot(project, snapshot))) throw new NotFoundError('snapshot', snapshot);
+    const { blobs } = this.deps;
+    const verify = options.verify ? { verify: true } : undefined;
+    const store = blobs as BlobStore & Partial<SyncBlobReads>;
+    const readWholeInto = typeof store.readWholeInto === 'function' ? store.readWholeInto.bind(store) : null;
     return {
-      open: verify ? open : async (hash) => {
-        if (!listed.has(hash)) throw new NotFoundError('blob', hash);
-        return this.deps.blobs.get(hash as BlobHash);
-      },
-      readSmall: this.smallReader(listed, verify),
+      open: (hash) => blobs.get(hash, verify),
+      readSmallInto: readWholeInto && ((hash, size, target, offset) => {
+        if (size > SYNC_READ_MAX_BYTES) throw new InvalidInputError('size', `blocking reads are for blobs of at most ${SYNC_READ_MAX_BYTES} bytes`);
+        return readWholeInto(hash, size, target, offset, verify);
+      }),
     };
   }
 

@@ -3,7 +3,7 @@ import { close, closeSync, createReadStream, open as openFile, openSync, read, r
 import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { BlobHashMismatchError, CorruptObjectError, NotFoundError } from '../../core/errors.ts';
+import { BlobHashMismatchError, CorruptObjectError, InvalidInputError, NotFoundError } from '../../core/errors.ts';
 import { sha256Hex, StreamingSha256 } from '../../core/hash.ts';
 import type { BlobHash } from '../../core/ids.ts';
 import type { BlobPutOptions, BlobReadOptions, BlobSource, BlobStore } from '../../core/ports.ts';
@@ -123,6 +123,21 @@ export class FsBlobStore implements BlobStore {
    * `size` bytes long or, with `verify`, hashes differently
    */
   readWholeSync(hash: BlobHash, size: number, options?: { verify?: boolean }): Uint8Array {
+    // One byte more than the blob should have, so a longer file is noticed.
+    const bytes = Buffer.allocUnsafe(size + 1);
+    return bytes.subarray(0, this.readWholeInto(hash, size, bytes, 0, options));
+  }
+
+  /**
+   * `readWholeSync` into `target` at `offset`, where `size + 1` bytes must be free (one more,
+   * so a longer file is noticed): a caller packing many small blobs into one buffer allocates
+   * nothing per blob. Returns how many bytes it read: `size` for a blob of that size. The byte
+   * after them may be overwritten.
+   * @throws as readWholeSync, and InvalidInputError when `target` has no room for `size + 1`
+   * bytes at `offset`; nothing else of `target` is touched
+   */
+  readWholeInto(hash: BlobHash, size: number, target: Uint8Array, offset: number, options?: { verify?: boolean }): number {
+    if (offset + size + 1 > target.byteLength) throw new InvalidInputError('target', `no room for ${size + 1} bytes at ${offset} of ${target.byteLength}`);
     const file = this.pathOf(hash);
     let fd: number;
     try {
@@ -131,21 +146,21 @@ export class FsBlobStore implements BlobStore {
       if (isMissing(error)) throw new NotFoundError('blob', hash);
       throw error;
     }
-    // One byte more than the blob should have, so a longer file is noticed.
-    const bytes = Buffer.allocUnsafe(size + 1);
     let length = 0;
     try {
-      for (let n = -1; length <= size && n !== 0; length += n) n = readSync(fd, bytes, length, size + 1 - length, length);
+      // Asking for one byte more than `size` shows a longer file in the same read; a regular
+      // file reads short only at its end, so a read stopping at `size` needs no second read
+      // to probe for it.
+      for (let n = -1; n === -1 || (length < size && n !== 0); length += n) n = readSync(fd, target, offset + length, size + 1 - length, length);
     } finally {
       closeSync(fd);
     }
-    const read = bytes.subarray(0, length);
     // Another length is other content: reported by what it hashes to, like a failed verification.
     if (length !== size || options?.verify) {
-      const actual = sha256Hex(read);
+      const actual = sha256Hex(target.subarray(offset, offset + length));
       if (actual !== hash) throw new CorruptObjectError('blob', hash, actual);
     }
-    return read;
+    return length;
   }
 
   /** Removes a blob; returns whether it existed. @throws InvalidHashError for a malformed hash. */

@@ -13,6 +13,7 @@ const ZEROS = '0000000000000000000';
 const SEVENS = '7777777777777777777';
 const TYPE_FILE = 0x30; // '0'
 const TYPE_PAX = 0x78; // 'x'
+const SPACE = 0x20;
 
 /**
  * The header of a regular file `name` of `size` bytes, mode 0444, mtime 0, uid and gid 0, no
@@ -21,15 +22,34 @@ const TYPE_PAX = 0x78; // 'x'
  * record `path=<name>` padded to a block, and a ustar block named `PaxHeader`.
  */
 export function fileHeader(name: string, size: number): Buffer {
-  const ustar = ustarBlock(name, size, TYPE_FILE);
-  if (ustar) return ustar;
-  const record = Buffer.from(paxRecord('path', name));
-  const padded = paddedLength(record.byteLength);
-  const out = Buffer.alloc(2 * BLOCK + padded);
-  ustarBlock('PaxHeader', record.byteLength, TYPE_PAX)!.copy(out, 0);
-  record.copy(out, BLOCK);
-  ustarBlock('PaxHeader', size, TYPE_FILE)!.copy(out, BLOCK + padded);
+  const out = Buffer.allocUnsafe(fileHeaderLength(name));
+  writeFileHeader(out, 0, name, size);
   return out;
+}
+
+/** How many bytes `fileHeader(name, …)` takes: BLOCK for a ustar name, more for a pax one. */
+export function fileHeaderLength(name: string): number {
+  return ustarSplit(name) ? BLOCK : 2 * BLOCK + paddedLength(Buffer.byteLength(paxRecord('path', name)));
+}
+
+/**
+ * Writes `fileHeader(name, size)` into `target` at `offset`, which must have
+ * `fileHeaderLength(name)` bytes of room, and returns that length: a packer filling its
+ * outgoing chunk in place allocates nothing per file.
+ */
+export function writeFileHeader(target: Buffer, offset: number, name: string, size: number): number {
+  const split = ustarSplit(name);
+  if (split) {
+    writeUstarBlock(target, offset, split, size, TYPE_FILE);
+    return BLOCK;
+  }
+  const record = paxRecord('path', name);
+  const recordLength = Buffer.byteLength(record);
+  const padded = paddedLength(recordLength);
+  writeUstarBlock(target, offset, PAX_NAME, recordLength, TYPE_PAX);
+  target.fill(0, offset + BLOCK + target.write(record, offset + BLOCK, 'utf8'), offset + BLOCK + padded);
+  writeUstarBlock(target, offset + BLOCK + padded, PAX_NAME, size, TYPE_FILE);
+  return 2 * BLOCK + padded;
 }
 
 /** Zero bytes after `size` bytes of content up to the next block boundary. */
@@ -38,16 +58,31 @@ export function paddingAfter(size: number): Uint8Array {
   return rest === 0 ? EMPTY : END_OF_ARCHIVE.subarray(0, BLOCK - rest);
 }
 
+/** How many zero bytes follow `size` bytes of content, up to the next block boundary. */
+export function paddingLength(size: number): number {
+  const rest = size % BLOCK;
+  return rest === 0 ? 0 : BLOCK - rest;
+}
+
 const EMPTY = new Uint8Array(0);
 
 function paddedLength(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
 
-/** One ustar block, or null when `name` does not fit one. */
-function ustarBlock(fullName: string, size: number, type: number): Buffer | null {
+/** A name as ustar stores it: the last part in `name`, leading directories in `prefix`. */
+interface UstarName {
+  readonly name: string;
+  readonly prefix: string;
+}
+
+const PAX_NAME: UstarName = { name: 'PaxHeader', prefix: '' };
+
+/** `fullName` split for a ustar block, or null when it does not fit one. */
+function ustarSplit(fullName: string): UstarName | null {
   // Only ASCII names are written as they are; anything else goes to a pax record in UTF-8.
-  if (!/^[\x00-\x7f]*$/.test(fullName)) return null;
+  for (let i = 0; i < fullName.length; i++) if (fullName.charCodeAt(i) > 0x7f) return null;
+  if (fullName.length <= 100) return { name: fullName, prefix: '' };
   let name = fullName;
   let prefix = '';
   while (name.length > 100) {
@@ -57,20 +92,60 @@ function ustarBlock(fullName: string, size: number, type: number): Buffer | null
     name = name.slice(slash + 1);
   }
   if (prefix.length > 155) return null;
+  return { name, prefix };
+}
+
+// Every field but the name, size, type, prefix and checksum is the same in every header: the
+// block starts as this copy, and its checksum from this sum (the checksum field counts as spaces).
+const TEMPLATE = (() => {
   const block = Buffer.alloc(BLOCK);
-  block.write(name, 0, 'latin1');
   block.write(octal(READ_ONLY, 6), 100, 'latin1');
   block.write(octal(0, 6), 108, 'latin1');
   block.write(octal(0, 6), 116, 'latin1');
-  writeSize(block, size);
   block.write(octal(0, 11), 136, 'latin1');
-  block[156] = type;
   block.write('ustar\x0000', 257, 'latin1');
   block.write(octal(0, 6), 329, 'latin1');
   block.write(octal(0, 6), 337, 'latin1');
-  if (prefix) block.write(prefix, 345, 'latin1');
-  block.write(octal(checksum(block), 6), 148, 'latin1');
   return block;
+})();
+const TEMPLATE_SUM = TEMPLATE.reduce((sum, byte) => sum + byte, 8 * SPACE);
+
+/**
+ * One ustar block at `offset` (whose name fits: see ustarSplit). Fields are written byte by
+ * byte and summed as they go: through strings, a header cost about as much as reading a
+ * small file from the page cache.
+ */
+function writeUstarBlock(block: Buffer, offset: number, { name, prefix }: UstarName, size: number, type: number): void {
+  block.set(TEMPLATE, offset);
+  let sum = TEMPLATE_SUM + type + writeAscii(block, offset, name) + writeSize(block, offset + 124, size);
+  if (prefix) sum += writeAscii(block, offset + 345, prefix);
+  block[offset + 156] = type;
+  writeOctal(block, offset + 148, sum, 6);
+}
+
+/** Writes an ASCII `text` at `at`; returns the sum of its bytes. */
+function writeAscii(block: Buffer, at: number, text: string): number {
+  let sum = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    block[at + i] = code;
+    sum += code;
+  }
+  return sum;
+}
+
+/** `value` as `digits` octal digits (zero-padded) and a space at `at`; returns the sum of those bytes. */
+function writeOctal(block: Buffer, at: number, value: number, digits: number): number {
+  let rest = value;
+  let sum = SPACE;
+  for (let i = digits - 1; i >= 0; i--) {
+    const digit = rest % 8;
+    block[at + i] = 0x30 + digit;
+    sum += 0x30 + digit;
+    rest = Math.floor(rest / 8);
+  }
+  block[at + digits] = SPACE;
+  return sum;
 }
 
 /** `n` octal digits and a space; all sevens when the value does not fit. */
@@ -79,25 +154,20 @@ function octal(value: number, digits: number): string {
   return text.length > digits ? `${SEVENS.slice(0, digits)} ` : `${ZEROS.slice(0, digits - text.length)}${text} `;
 }
 
-/** Eleven octal digits, or GNU's base-256 form for sizes of 8 GiB and more. */
-function writeSize(block: Buffer, size: number): void {
-  if (size.toString(8).length <= 11) {
-    block.write(octal(size, 11), 124, 'latin1');
-    return;
-  }
-  block[124] = 0x80;
+// Sizes below 8 GiB take eleven octal digits; larger ones GNU's base-256 form.
+const OCTAL_SIZE_LIMIT = 8 ** 11;
+
+/** The size field at `at`; returns the sum of its bytes. */
+function writeSize(block: Buffer, at: number, size: number): number {
+  if (size < OCTAL_SIZE_LIMIT) return writeOctal(block, at, size, 11);
+  block[at] = 0x80;
+  let sum = 0x80;
   let rest = size;
   for (let i = 11; i > 0; i--) {
-    block[124 + i] = rest & 0xff;
+    block[at + i] = rest & 0xff;
+    sum += rest & 0xff;
     rest = Math.floor(rest / 0x100);
   }
-}
-
-/** The header checksum: the sum of its bytes with the checksum field read as spaces. */
-function checksum(block: Buffer): number {
-  let sum = 8 * 0x20;
-  for (let i = 0; i < 148; i++) sum += block[i]!;
-  for (let i = 156; i < BLOCK; i++) sum += block[i]!;
   return sum;
 }
 

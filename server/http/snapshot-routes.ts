@@ -32,10 +32,11 @@ const MAX_READS_BODY = 64 * 1024;
  * anything is sent (400). Mount behind `requestContext` and `authenticate`.
  *
  * - `GET /v1/projects/:project/snapshots/:hash/tar[?prefix&filter&shard&layout&classes&verify]`:
- *   an `application/x-tar` stream; `verify=1` re-hashes every blob as it is read (a corrupt one
- *   cuts the stream short of its entry), otherwise blobs are sent as stored (verified when
- *   written). `layout=plain` (default): one entry per item at its path, in
- *   path order, mode 0444, mtime 0, owner 0 — the same bytes for the same hash and options.
+ *   an `application/x-tar` stream; it also needs `blob.read`, checked before the first byte.
+ *   `verify=1` re-hashes every blob as it is read (a corrupt one cuts the stream short of its
+ *   entry), otherwise blobs are sent as stored (verified when written). `layout=plain`
+ *   (default): one entry per item at its path, in path order, mode 0444, mtime 0, owner 0 —
+ *   the same bytes for the same hash and options.
  *   `layout=webdataset`: samples grouped by key with `.json` and `.cls` members
  *   (services/provision/webdataset-layout.ts); `classes=a,b,…` numbers class names for `.cls`.
  * - `GET …/snapshots/:hash/manifest[?prefix&filter&shard&via=export&paths=1]`: JSON Lines

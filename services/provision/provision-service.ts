@@ -6,11 +6,11 @@ import type { Versioning } from '../../core/versioning/versioning.ts';
 import type { AccessControl } from '../access/access-control.ts';
 import type { ProjectGrants } from '../access/project-grants.ts';
 import type { Actor } from '../actor.ts';
-import { SYNC_READ_MAX_BYTES, type BlobService } from '../blob-service.ts';
+import { SYNC_READ_MAX_BYTES, type BlobService, type ProvisionReader } from '../blob-service.ts';
 import type { LineageService } from '../lineage/lineage-service.ts';
 import { bytesEntry, type ProvisionedEntry } from './provisioned-entry.ts';
 import { inSelectedShard, parseSelection, type Selection, type SelectionInput } from './selection.ts';
-import { snapshotItems } from './snapshot-items.ts';
+import { snapshotItems, snapshotPages } from './snapshot-items.ts';
 import { parseClasses, sampleEntries, type SampleEntry } from './webdataset-layout.ts';
 import { groupSamples } from './webdataset-samples.ts';
 
@@ -39,7 +39,10 @@ export interface SnapshotRead {
   readonly snapshot: SnapshotHash;
   /** The selected items in path order (filter per item, shard by path). */
   items(): AsyncGenerator<Item>;
-  /** The files of the request's layout, in order, with their blobs ready to open. */
+  /**
+   * The files of the request's layout, in order, with their blobs ready to read.
+   * @throws InvalidInputError for a read other than `tar` or `webdataset`
+   */
   entries(): AsyncGenerator<ProvisionedEntry>;
   /** Where a blob's file is: when `paths` was asked and the server exposes them; null otherwise. */
   readonly locate: ((hash: BlobHash) => string) | null;
@@ -55,9 +58,6 @@ export interface ProvisionServiceDeps {
   readonly locate?: ((hash: BlobHash) => string) | null | undefined;
 }
 
-// Entries whose blobs are checked together (one query for the project's grants).
-const OPEN_WINDOW = 1000;
-
 /**
  * Provisioning: training machines consume a snapshot by hash — as an archive, a manifest, or
  * file by file. Reading needs `project.read` and a snapshot the project holds (another
@@ -70,6 +70,7 @@ export class ProvisionService {
   /**
    * Opens a snapshot for a streamed read. Everything is checked before it returns, so a caller
    * can answer errors before sending a byte; the items are read as the caller pulls them.
+   * Tar and WebDataset reads also need `blob.read`.
    * @throws InvalidHashError, InvalidInputError (selection, classes), ForbiddenError, NotFoundError('snapshot')
    */
   async read(actor: Actor | null, project: string, hash: string, request: SnapshotReadRequest): Promise<SnapshotRead> {
@@ -79,18 +80,22 @@ export class ProvisionService {
     const selection = parseSelection(request);
     if (request.classes !== undefined && request.via !== 'webdataset') throw new InvalidInputError('classes', 'applies to the WebDataset layout only');
     const classes = request.classes === undefined ? undefined : parseClasses(request.classes);
-    if (!(await this.deps.grants.hasSnapshot(project, snapshot))) throw new NotFoundError('snapshot', snapshot);
     const { via, prefix, filter, shard } = request;
+    // Items of a snapshot the project holds name only blobs it holds (see
+    // BlobService.provisionReaderOf), so neither their paths nor their reads need a check per blob.
+    const reader = via === 'tar' || via === 'webdataset' ? await this.deps.blobs.provisionReaderOf(who, project, snapshot, { verify: request.verify === true }) : null;
+    if (!reader && !(await this.deps.grants.hasSnapshot(project, snapshot))) throw new NotFoundError('snapshot', snapshot);
     if (request.record !== false) await this.deps.lineage.recordRead(who, project, snapshot, { via, prefix, filter, shard, classes: request.classes });
 
     const all = () => snapshotItems(this.deps.engine, snapshot, selection.prefix);
     const items = () => selectedItems(all(), selection);
-    const layout = () => (via === 'webdataset' ? webdataset(all(), selection, classes) : plain(items()));
-    // Items of a snapshot the project holds name only blobs it holds (staging checks them), so
-    // their paths need no further check.
     const locate = request.paths ? (this.deps.locate ?? null) : null;
-    const verify = request.verify === true;
-    return { snapshot, items, entries: () => this.withBlobs(who, project, layout(), verify), locate };
+    const entries = () => {
+      if (!reader) throw new InvalidInputError('via', 'only a tar or WebDataset read has entries');
+      if (via === 'webdataset') return sampleEntriesWithBlobs(webdataset(all(), selection, classes), reader);
+      return itemEntries(snapshotPages(this.deps.engine, snapshot, selection.prefix), selection, reader);
+    };
+    return { snapshot, items, entries, locate };
   }
 
   /**
@@ -109,39 +114,51 @@ export class ProvisionService {
     if (options.record) await this.deps.lineage.recordRead(who, project, snapshot, { via: 'file' });
     return item;
   }
+}
 
-  /** The entries with readers of their blobs, whose grants are checked a window at a time. */
-  private async *withBlobs(actor: Actor, project: string, layout: AsyncIterable<SampleEntry>, verify: boolean): AsyncGenerator<ProvisionedEntry> {
-    let window: SampleEntry[] = [];
-    for await (const entry of layout) {
-      window.push(entry);
-      if (window.length < OPEN_WINDOW) continue;
-      yield* await this.opened(actor, project, window, verify);
-      window = [];
-    }
-    if (window.length > 0) yield* await this.opened(actor, project, window, verify);
+/**
+ * The entries of the selected items, in one stage from pages of the tree: a tar of many small
+ * files spends a measurable part of its time passing items from one generator to the next.
+ */
+async function* itemEntries(pages: AsyncIterable<readonly Item[]>, selection: Selection, reader: ProvisionReader): AsyncGenerator<ProvisionedEntry> {
+  for await (const page of pages) for (const item of page) if (isSelected(selection, item)) yield blobEntry(item, reader);
+}
+
+/** The entries of a WebDataset layout, with readers of their blobs. */
+async function* sampleEntriesWithBlobs(layout: AsyncIterable<SampleEntry>, reader: ProvisionReader): AsyncGenerator<ProvisionedEntry> {
+  for await (const entry of layout) yield entry.kind === 'item' ? blobEntry(entry.item, reader) : bytesEntry(entry.name, entry.bytes);
+}
+
+function blobEntry({ path, size, blob }: Item, reader: ProvisionReader): ProvisionedEntry {
+  // Small blobs are read by the packer straight into its outgoing chunk.
+  if (reader.readSmallInto && size <= SYNC_READ_MAX_BYTES) return new SmallBlobEntry(path, size, blob, reader);
+  return { name: path, size, open: () => reader.open(blob) };
+}
+
+/** A small blob the packer reads into its outgoing chunk: one object per entry, no closures. */
+class SmallBlobEntry implements ProvisionedEntry {
+  constructor(
+    readonly name: string,
+    readonly size: number,
+    private readonly blob: BlobHash,
+    private readonly reader: ProvisionReader,
+  ) {}
+
+  open(): Promise<AsyncIterable<Uint8Array>> {
+    return this.reader.open(this.blob);
   }
 
-  private async opened(actor: Actor, project: string, window: readonly SampleEntry[], verify: boolean): Promise<ProvisionedEntry[]> {
-    const hashes = [...new Set(window.flatMap((entry) => (entry.kind === 'item' ? [entry.item.blob] : [])))];
-    const { open, readSmall } = await this.deps.blobs.provisionReaderOf(actor, project, hashes, { verify });
-    return window.map((entry) => {
-      if (entry.kind !== 'item') return bytesEntry(entry.name, entry.bytes);
-      const { path, size, blob } = entry.item;
-      // Small blobs are read directly by the packer (see BlobService.provisionReaderOf).
-      if (readSmall && size <= SYNC_READ_MAX_BYTES) return { name: path, size, open: () => open(blob), readSync: () => readSmall(blob, size) };
-      return { name: path, size, open: () => open(blob) };
-    });
+  readInto(target: Uint8Array, offset: number): number {
+    return this.reader.readSmallInto!(this.blob, this.size, target, offset);
   }
 }
 
 async function* selectedItems(items: AsyncIterable<Item>, selection: Selection): AsyncGenerator<Item> {
-  const { matches } = selection;
-  for await (const item of items) if (inSelectedShard(selection, item.path) && (!matches || matches(item))) yield item;
+  for await (const item of items) if (isSelected(selection, item)) yield item;
 }
 
-async function* plain(items: AsyncIterable<Item>): AsyncGenerator<SampleEntry> {
-  for await (const item of items) yield { kind: 'item', item };
+function isSelected(selection: Selection, item: Item): boolean {
+  return inSelectedShard(selection, item.path) && (!selection.matches || selection.matches(item));
 }
 
 async function* webdataset(items: AsyncIterable<Item>, selection: Selection, classes: ReadonlyMap<string, number> | undefined): AsyncGenerator<SampleEntry> {

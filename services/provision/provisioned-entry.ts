@@ -13,6 +13,12 @@ export interface ProvisionedEntry {
    * are in memory or cheaper to read directly (see BlobService.provisionReaderOf).
    */
   readSync?(): Uint8Array;
+  /**
+   * Like `readSync`, into `target` at `offset`, where `size + 1` bytes are free (one more than
+   * announced, so a longer blob is noticed); returns the bytes read. Present for small blobs of
+   * a store that reads into a buffer, so a packer reads them straight into its outgoing chunk.
+   */
+  readInto?(target: Uint8Array, offset: number): number;
 }
 
 /** An entry whose bytes are already in memory. */

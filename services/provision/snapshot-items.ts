@@ -11,10 +11,18 @@ export const ITEM_PAGE = 1000;
  * the project holds the snapshot.
  */
 export async function* snapshotItems(engine: Versioning, snapshot: SnapshotHash, prefix: string | undefined): AsyncGenerator<Item> {
+  for await (const page of snapshotPages(engine, snapshot, prefix)) yield* page;
+}
+
+/**
+ * `snapshotItems` a page at a time, for a consumer that goes through many items per await:
+ * each stage of asynchronous iteration costs about a microsecond per item.
+ */
+export async function* snapshotPages(engine: Versioning, snapshot: SnapshotHash, prefix: string | undefined): AsyncGenerator<readonly Item[]> {
   let after: string | undefined;
   for (;;) {
     const page = await engine.listSnapshot(snapshot, { prefix, after, limit: ITEM_PAGE });
-    yield* page;
+    if (page.length > 0) yield page;
     if (page.length < ITEM_PAGE) return;
     after = page[page.length - 1]!.path;
   }

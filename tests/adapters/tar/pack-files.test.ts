@@ -29,7 +29,18 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-async function* sources(files: readonly { name: string; bytes: Uint8Array }[], how: 'sync' | 'async' | 'chunked'): AsyncGenerator<TarFileSource> {
+type How = 'into' | 'sync' | 'async' | 'chunked';
+
+/** Copies `bytes` into `target` at `offset` the way a blob store's readWholeInto does. */
+function readInto(bytes: Uint8Array): (target: Uint8Array, offset: number) => number {
+  return (target, offset) => {
+    if (offset + bytes.byteLength + 1 > target.byteLength) throw new Error('no room for the content and one more byte');
+    target.set(bytes, offset);
+    return bytes.byteLength;
+  };
+}
+
+async function* sources(files: readonly { name: string; bytes: Uint8Array }[], how: How): AsyncGenerator<TarFileSource> {
   for (const { name, bytes } of files) {
     const chunked = () => Array.from({ length: Math.ceil(bytes.byteLength / 1000) }, (_, i) => bytes.subarray(i * 1000, (i + 1) * 1000));
     yield {
@@ -37,6 +48,7 @@ async function* sources(files: readonly { name: string; bytes: Uint8Array }[], h
       size: bytes.byteLength,
       open: async () => (how === 'chunked' ? chunked() : [bytes]),
       ...(how === 'sync' ? { readSync: () => bytes } : {}),
+      ...(how === 'into' ? { readInto: readInto(bytes) } : {}),
     };
   }
 }
@@ -54,7 +66,7 @@ const FILES = [
   { name: 'big.bin', bytes: randomBytes(1_300_000) },
 ];
 
-for (const how of ['sync', 'async', 'chunked'] as const)
+for (const how of ['into', 'sync', 'async', 'chunked'] as const)
   test(`the bytes are tar-stream's for the same files (${how} readers), ustar and pax names alike`, async () => {
     const expected = await tarStreamBytes(FILES);
     const actual = await collect(packFiles(sources(FILES, how)));
@@ -62,15 +74,48 @@ for (const how of ['sync', 'async', 'chunked'] as const)
     assert.ok(actual.equals(expected), 'byte for byte');
   });
 
+test('many small files read into the chunks, mixed with the other readers, are tar-stream\'s bytes too', async () => {
+  const files = Array.from({ length: 300 }, (_, i) => ({ name: `d${i % 7}/${'n'.repeat(i % 130)}${i}.bin`, bytes: randomBytes((i * 977) % 9000) }));
+  const kinds: How[] = ['into', 'sync', 'async', 'chunked'];
+  async function* mixed(): AsyncGenerator<TarFileSource> {
+    let i = 0;
+    for (const file of files) for await (const source of sources([file], kinds[i++ % kinds.length]!)) yield source;
+  }
+  assert.ok((await collect(packFiles(mixed()))).equals(await tarStreamBytes(files)));
+});
+
+test('a file read into the chunks is never opened, and every file byte is counted once', async () => {
+  let opened = 0;
+  async function* files(): AsyncGenerator<TarFileSource> {
+    for (const size of [10, 4096, 70_000]) {
+      const bytes = randomBytes(size);
+      yield {
+        name: `f${size}`,
+        size,
+        open: async () => {
+          opened++;
+          return [bytes];
+        },
+        readInto: readInto(bytes),
+      };
+    }
+  }
+  let counted = 0;
+  await collect(packFiles(files(), (n) => (counted += n)));
+  assert.is(opened, 0, 'not read ahead');
+  assert.is(counted, 10 + 4096 + 70_000);
+});
+
 test('an empty list is the end-of-archive blocks alone', async () => {
   assert.ok((await collect(packFiles(sources([], 'sync')))).equals(await tarStreamBytes([])));
 });
 
 test('a reader giving another size than announced fails the stream before that entry is complete', async () => {
-  for (const readSync of [() => randomBytes(99), () => randomBytes(101)]) {
+  const readers = [99, 101].flatMap((length) => [{ readSync: () => randomBytes(length) }, { readInto: readInto(randomBytes(length)) }]);
+  for (const reader of readers) {
     async function* files(): AsyncGenerator<TarFileSource> {
       yield { name: 'ok', size: 10, open: async () => [randomBytes(10)], readSync: () => randomBytes(10) };
-      yield { name: 'short', size: 100, open: async () => [readSync()], readSync };
+      yield { name: 'short', size: 100, open: async () => [randomBytes(100)], ...reader };
     }
     let sent = 0;
     const error = await (async () => {
