@@ -114,8 +114,9 @@ export async function benchTransforms(options: { large: boolean; workDir: string
         ratio: loopMs / firstMs,
         target: target('>= 0.9x the sharp loop', loopMs / firstMs >= 0.9),
         note:
-          `computed ${first.computed}; the job also verifies each photo it reads from the blob store, fsyncs each output into the ` +
-          `store, records it, memoizes it and commits the output snapshot. The sharp loop reads and writes files at concurrency ` +
+          `computed ${first.computed}; the job also reads each photo from the blob store, fsyncs each output into the store, ` +
+          `records it, memoizes it and commits the output ` +
+          `snapshot. The sharp loop reads and writes files (no flush) at concurrency ` +
           `${loopConcurrency}, the fastest of ${trials.map((t) => `${t.concurrency}: ${((trial.length / t.ms) * 1000).toFixed(0)}/s`).join(', ')} on ${trial.length} photos`,
       },
       {

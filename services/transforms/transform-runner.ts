@@ -9,10 +9,12 @@ import type { ItemChangeInput } from '../../core/versioning/staged-changes.ts';
 import type { Transform, TransformInput, TransformOutput, TransformRejection } from '../../core/transforms/transform.ts';
 import type { AccessControl } from '../access/access-control.ts';
 import { credentialLabel, type Actor } from '../actor.ts';
-import { MAX_STAT_QUERY, type BlobBatch, type BlobService } from '../blob-service.ts';
+import type { BlobService } from '../blob-service.ts';
 import type { DatasetService } from '../dataset-service.ts';
+import { ComputeSlots } from './compute-slots.ts';
 import { InputReadAhead } from './input-read-ahead.ts';
 import { OutputBatches } from './output-batches.ts';
+import { snapshotInputReader, type ItemBytesReader } from './snapshot-input-reader.ts';
 import type { ItemOutcome, RememberedOutput, TransformKey, TransformMemo, TransformRun } from './transform-memo.ts';
 
 /** What to run: a transform by name on a location (`dataset@ref`, commit id or snapshot hash), into a branch. */
@@ -47,15 +49,19 @@ export interface TransformRunnerDeps {
 }
 
 const PAGE = 500;
-/** Items computed at once: image decodes are CPU work in libvips' own threads. */
-const CONCURRENCY = 4;
+/**
+ * Items computed at once (see ComputeSlots): image decodes are CPU work in the thread pool; 4
+ * whatever their size, up to 8 while their inputs total at most 8 MiB (small photos: with 8 in
+ * flight, 2,000 photos of 39 KiB ran 2–10% faster than with 4 on 2 cores).
+ */
+const COMPUTE = { items: 4, smallItems: 8, smallBytes: 8 * 1024 * 1024 };
 /** Item outcomes written to the memo together. */
 const MEMO_BATCH = 64;
 /**
  * Inputs read ahead of the computation (see InputReadAhead): enough that each worker finds its
  * next input read, bounded so that large inputs (videos) are not held several at once.
  */
-const READ_AHEAD = { items: 2 * CONCURRENCY, bytes: 32 * 1024 * 1024 };
+const READ_AHEAD = { items: 2 * COMPUTE.items, bytes: 32 * 1024 * 1024 };
 
 /**
  * Runs transforms from one snapshot to another. A run:
@@ -140,12 +146,15 @@ export class TransformRunner {
     }
     const befores = changed.flatMap((c) => (c.before ? [c.before] : []));
     const afters = changed.flatMap((c) => (c.after ? [c.after] : []));
-    const known = await this.deps.memo.findItems(key, [...befores, ...afters].map(inputKeyOf));
+    // Each item's key is computed once (canonical JSON and a hash): it is looked up and saved.
+    const keys = new Map<Item, string>([...befores, ...afters].map((item) => [item, inputKeyOf(item)]));
+    const keyOf = (item: Item) => keys.get(item)!;
+    const known = await this.deps.memo.findItems(key, [...keys.values()]);
 
     const changes = new Map<string, ItemChangeInput>();
     // Outputs of items that left or changed go first; outputs of the new versions may put them back.
     for (const before of befores) {
-      const outcome = known.get(inputKeyOf(before));
+      const outcome = known.get(keyOf(before));
       // Memo rows are never deleted, but if one is missing the earlier output cannot be patched: start from empty.
       if (!outcome) return this.planItems(actor, project, key, inputSnapshot, null, apply, progress, signal);
       if ('outputs' in outcome) for (const output of outcome.outputs) changes.set(output.path, { path: output.path, delete: true });
@@ -163,7 +172,7 @@ export class TransformRunner {
     };
     const outcomes = new Map<string, ItemOutcome>();
     const settle = (item: Item, outcome: ItemOutcome) => {
-      fresh.set(inputKeyOf(item), outcome);
+      fresh.set(keyOf(item), outcome);
       outcomes.set(item.path, outcome);
       // A failed write surfaces at the final flush, which waits on the same chain.
       if (fresh.size >= MEMO_BATCH) flush().catch(() => {});
@@ -174,19 +183,27 @@ export class TransformRunner {
     const storing: Promise<void>[] = [];
     const toCompute: Item[] = [];
     for (const item of afters) {
-      const memoized = known.get(inputKeyOf(item));
+      const memoized = known.get(keyOf(item));
       if (memoized) outcomes.set(item.path, memoized);
       else toCompute.push(item);
     }
     let doneCount = afters.length - toCompute.length;
     if (doneCount > 0) progress(doneCount, afters.length);
-    const open = toCompute.length ? await this.openerFor(actor, project, toCompute) : undefined;
-    const inputs = new InputReadAhead(toCompute, (item) => this.readBytes(actor, project, item, open), (item) => item.size, READ_AHEAD);
+    const read = toCompute.length ? await snapshotInputReader(this.deps.blobs, actor, project, inputSnapshot) : undefined;
+    const inputs = new InputReadAhead(toCompute, (item) => this.readBytes(actor, project, item, read), (item) => item.size, READ_AHEAD);
+    const slots = new ComputeSlots(COMPUTE);
     const worker = async () => {
       for (let input = inputs.take(); input; input = inputs.take()) {
         signal.throwIfAborted();
         const item = input.item;
-        const result = await apply({ ...this.inputOf(actor, project, item, open), bytes: input.bytes });
+        const done = await slots.acquire(item.size);
+        let result: Awaited<ReturnType<typeof apply>>;
+        try {
+          signal.throwIfAborted();
+          result = await apply({ ...this.inputOf(actor, project, item, read), bytes: input.bytes });
+        } finally {
+          done();
+        }
         computed++;
         if (!Array.isArray(result)) settle(item, { rejected: result.rejected });
         else {
@@ -199,7 +216,7 @@ export class TransformRunner {
       }
     };
     try {
-      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      await Promise.all(Array.from({ length: COMPUTE.smallItems }, worker));
     } finally {
       await batches.drain();
       await Promise.allSettled(storing);
@@ -316,42 +333,28 @@ export class TransformRunner {
     for await (const item of this.items(actor, project, snapshot)) yield this.inputOf(actor, project, item);
   }
 
-  private inputOf(actor: Actor, project: string, item: Item, open?: (hash: string) => Promise<AsyncIterable<Uint8Array>>): TransformInput {
+  private inputOf(actor: Actor, project: string, item: Item, read?: ItemBytesReader): TransformInput {
     return {
       path: item.path,
       blob: item.blob as BlobHash,
       size: item.size,
       meta: item.meta,
       annotations: item.annotations,
-      bytes: () => this.readBytes(actor, project, item, open),
+      bytes: () => this.readBytes(actor, project, item, read),
     };
-  }
-
-  /** An input's bytes, verified against its hash as they are read. */
-  private async readBytes(actor: Actor, project: string, item: Item, open?: (hash: string) => Promise<AsyncIterable<Uint8Array>>): Promise<Uint8Array> {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of await (open ? open(item.blob) : this.deps.blobs.open(actor, project, item.blob))) chunks.push(chunk);
-    // A small blob comes in one chunk: no copy.
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   }
 
   /**
-   * Opens the blobs of `items` with one permission check per batch (BlobService.statAll) rather
-   * than one per blob: an item transform reads thousands.
+   * An input's bytes: through `read` when given (an item transform's inputs, see
+   * snapshotInputReader), else opened one by one, verified against its hash as they are read.
    */
-  private async openerFor(actor: Actor, project: string, items: readonly Item[]): Promise<(hash: string) => Promise<AsyncIterable<Uint8Array>>> {
-    const batches: BlobBatch[] = [];
-    const hashes = [...new Set(items.map((item) => item.blob))];
-    for (let i = 0; i < hashes.length; i += MAX_STAT_QUERY) batches.push(await this.deps.blobs.statAll(actor, project, hashes.slice(i, i + MAX_STAT_QUERY)));
-    const byHash = new Map<string, BlobBatch>();
-    for (const batch of batches) for (const entry of batch.entries) byHash.set(entry.hash, batch);
-    return (hash) => {
-      const batch = byHash.get(hash);
-      if (!batch) throw new NotFoundError('blob', hash);
-      return batch.open(hash);
-    };
+  private async readBytes(actor: Actor, project: string, item: Item, read?: ItemBytesReader): Promise<Uint8Array> {
+    if (read) return read(item);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of await this.deps.blobs.open(actor, project, item.blob)) chunks.push(chunk);
+    // A small blob comes in one chunk: no copy.
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   }
-
 }
 
 interface Plan {
