@@ -4,6 +4,7 @@ import { dirname, join, sep } from 'node:path';
 import { CliError } from './cli-error.ts';
 import type { CommandContext } from './command.ts';
 import { copyFiles } from './copy-files.ts';
+import type { CopyWorker } from './copy-worker.ts';
 import { exportBlobs } from './export-blobs.ts';
 import { MANIFEST_NAME, type ExportManifest } from './export-manifest.ts';
 import type { ExportPlan } from './export-plan.ts';
@@ -37,7 +38,8 @@ export interface ExportCounts {
  * Where a file's bytes come from: when the server runs on this machine and exposes its blob
  * paths (SHEAF_EXPOSE_BLOB_PATHS=1), from its blob store — hard-linked with `link`
  * (linkFiles), otherwise copied (copyFiles), re-hashed only with `verify`; every other file is
- * downloaded and checked against its hash (exportBlobs).
+ * downloaded and checked against its hash (exportBlobs). `worker`: a copy thread started early
+ * for copyFiles (the caller closes it).
  * @throws CliError INVALID_PATH, PATH_CONFLICT, NOT_FOUND, CORRUPT_OBJECT, UNREACHABLE…
  */
 export async function applyExport(
@@ -46,7 +48,7 @@ export async function applyExport(
   root: string,
   plan: ExportPlan,
   manifest: Omit<ExportManifest, 'items'>,
-  options: { incremental: boolean; previous: ReadonlySet<string>; link: boolean; verify: boolean },
+  options: { incremental: boolean; previous: ReadonlySet<string>; link: boolean; verify: boolean; worker?: CopyWorker | undefined },
 ): Promise<ExportCounts> {
   const targets = new Map(exportTargets(root, plan.items.map((item) => item.path)).map((target, i) => [plan.items[i]!.path, target]));
   const removed = exportTargets(root, plan.remove);
@@ -74,7 +76,7 @@ export async function applyExport(
     const sources = files.length > 0 ? await storedSources(snapshots, plan) : null;
     if (options.link && sources === null) context.warn('the server does not expose blob paths (start it with SHEAF_EXPOSE_BLOB_PATHS=1): copying instead of linking');
     if (options.link && sources !== null) ({ linked, rest: downloads } = await linkFiles(downloads, sources, root, progress, context.warn, { verify: options.verify }));
-    if (sources !== null) ({ copied, rest: downloads } = await copyFiles(downloads, sources, root, progress, { verify: options.verify }));
+    if (sources !== null) ({ copied, rest: downloads } = await copyFiles(downloads, sources, root, progress, { verify: options.verify, worker: options.worker }));
     await exportBlobs(context.blobs, downloads, root, progress);
   } finally {
     progress.stop();

@@ -1,10 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { InvalidInputError } from '../../core/errors.ts';
 import { compileFilter } from '../../core/filter/match-filter.ts';
 import { parseFilter } from '../../core/filter/parse-filter.ts';
-import { applyExport } from '../apply-export.ts';
+import { applyExport, type ExportCounts } from '../apply-export.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext, CommandSpec } from '../command.ts';
+import { WORKER_MIN_FILES } from '../copy-files.ts';
+import { CopyWorker } from '../copy-worker.ts';
 import type { ExportManifest } from '../export-manifest.ts';
 import { fullPlan, planByComparison, planFromChanges, type ExportPlan, type ItemChange } from '../export-plan.ts';
 import { checkExportTarget } from '../export-target.ts';
@@ -12,7 +15,7 @@ import { formatBytes } from '../format-bytes.ts';
 import type { ApiItem } from '../item-queries.ts';
 import { parseLocation } from '../location.ts';
 import { readPreviousExport } from '../previous-export.ts';
-import { resolveLocation } from '../resolve-location.ts';
+import { resolveLocation, type ResolvedLocation } from '../resolve-location.ts';
 import { ServerConnection } from '../server-connection.ts';
 import { SnapshotClient, type ManifestItem, type SnapshotSelection } from '../snapshot-client.ts';
 import { snapshotChanges } from '../snapshot-changes.ts';
@@ -64,45 +67,57 @@ export const exportCommand: CommandSpec = {
     const selected = selectionPredicate(selection);
     const previous = await readPreviousExport(root);
     if (previous === null) await checkExportTarget(root);
-    const resolved = await resolveLocation(context.graphql, context.global.project, location);
     const snapshots = new SnapshotClient(new ServerConnection(context.global.server, context.global.token), context.global.project);
-
-    const plan = await planExport(context, snapshots, previous, resolved.snapshot, selection, selected);
-    const manifest: Omit<ExportManifest, 'items'> = {
-      dataset: resolved.dataset,
-      ref: resolved.ref,
-      snapshot: resolved.snapshot,
-      selection: { prefix: selection.prefix ?? null, filter: selection.filter ?? null },
-    };
-    const previousPaths = new Set(previous?.items.map((item) => item.path));
-    const counts = await applyExport(context, snapshots, root, plan, manifest, {
-      incremental: previous !== null,
-      previous: previousPaths,
-      link: args.flag('link'),
-      verify: args.flag('verify'),
-    });
-    const sources = [counts.linked && `${counts.linked} linked`, counts.copied && `${counts.copied} copied from the local store`, counts.linked + counts.copied > 0 && counts.downloaded && `${counts.downloaded} downloaded`].filter(Boolean);
-    const summary = `written ${counts.written}${sources.length > 0 ? ` (${sources.join(', ')})` : ''}, removed ${counts.removed}, unchanged ${counts.unchanged}`;
-    return {
-      json: {
+    const link = args.flag('link');
+    const verify = args.flag('verify');
+    // Started once the manifest shows many files to copy from the server's store, so that the
+    // thread is up (tens of milliseconds) by the time the copying starts.
+    const copying: ManifestReading = { snapshots, selection, worker: undefined, copyThread: !link && !verify };
+    // A snapshot hash needs no resolving before its manifest is asked for: both go out at once
+    // (a snapshot that does not exist fails both; resolveLocation's error is the one reported).
+    const early = previous === null && location.kind === 'hash' ? manifestItems(copying, location.hash) : null;
+    early?.catch(() => undefined);
+    try {
+      const resolved = await resolveLocation(context.graphql, context.global.project, location);
+      const plan = early !== null ? fullPlan(await early) : await planExport(context, copying, previous, resolved.snapshot, selected);
+      const manifest: Omit<ExportManifest, 'items'> = {
         dataset: resolved.dataset,
         ref: resolved.ref,
         snapshot: resolved.snapshot,
-        dir: root,
-        items: plan.items.length,
-        bytes: counts.bytes,
-        written: counts.written,
-        removed: counts.removed,
-        unchanged: counts.unchanged,
-        linked: counts.linked,
-        copied: counts.copied,
-        downloaded: counts.downloaded,
-        incremental: previous !== null,
-      },
-      text: `exported ${plan.items.length} item(s) of snapshot ${resolved.snapshot} to ${root}: ${summary}; ${formatBytes(counts.bytes)} written`,
-    };
+        selection: { prefix: selection.prefix ?? null, filter: selection.filter ?? null },
+      };
+      const previousPaths = new Set(previous?.items.map((item) => item.path));
+      const counts = await applyExport(context, snapshots, root, plan, manifest, { incremental: previous !== null, previous: previousPaths, link, verify, worker: copying.worker });
+      return report(resolved, root, plan, counts, previous !== null);
+    } finally {
+      copying.worker?.close();
+    }
   },
 };
+
+/** The command's result: JSON, or one line of text. */
+function report(resolved: ResolvedLocation, root: string, plan: ExportPlan, counts: ExportCounts, incremental: boolean) {
+  const sources = [counts.linked && `${counts.linked} linked`, counts.copied && `${counts.copied} copied from the local store`, counts.linked + counts.copied > 0 && counts.downloaded && `${counts.downloaded} downloaded`].filter(Boolean);
+  const summary = `written ${counts.written}${sources.length > 0 ? ` (${sources.join(', ')})` : ''}, removed ${counts.removed}, unchanged ${counts.unchanged}`;
+  return {
+    json: {
+      dataset: resolved.dataset,
+      ref: resolved.ref,
+      snapshot: resolved.snapshot,
+      dir: root,
+      items: plan.items.length,
+      bytes: counts.bytes,
+      written: counts.written,
+      removed: counts.removed,
+      unchanged: counts.unchanged,
+      linked: counts.linked,
+      copied: counts.copied,
+      downloaded: counts.downloaded,
+      incremental,
+    },
+    text: `exported ${plan.items.length} item(s) of snapshot ${resolved.snapshot} to ${root}: ${summary}; ${formatBytes(counts.bytes)} written`,
+  };
+}
 
 /**
  * What to do: everything into an empty directory; over an earlier export of the same
@@ -112,18 +127,13 @@ export const exportCommand: CommandSpec = {
  */
 async function planExport(
   context: CommandContext,
-  snapshots: SnapshotClient,
+  reading: ManifestReading,
   previous: ExportManifest | null,
   snapshot: string,
-  selection: SnapshotSelection,
   selected: (item: ApiItem) => boolean,
 ): Promise<ExportPlan> {
-  const manifestItems = async () => {
-    const items: ManifestItem[] = [];
-    for await (const item of snapshots.exportManifest(snapshot, selection, { paths: true })) items.push(item);
-    return items;
-  };
-  if (previous === null) return fullPlan(await manifestItems());
+  const { snapshots, selection } = reading;
+  if (previous === null) return fullPlan(await manifestItems(reading, snapshot));
   const sameSelection =
     previous.selection !== undefined && (previous.selection.prefix ?? undefined) === selection.prefix && (previous.selection.filter ?? undefined) === selection.filter;
   if (sameSelection) {
@@ -134,12 +144,37 @@ async function planExport(
     } catch (error) {
       // The earlier export's snapshot is not one this project holds (exported from elsewhere).
       if (!(error instanceof CliError && error.code === 'NOT_FOUND')) throw error;
-      return planByComparison(previous.items, await manifestItems());
+      return planByComparison(previous.items, await manifestItems(reading, snapshot));
     }
     await snapshots.recordExport(snapshot, selection);
     return planFromChanges(previous.items, changes, selected);
   }
-  return planByComparison(previous.items, await manifestItems());
+  return planByComparison(previous.items, await manifestItems(reading, snapshot));
+}
+
+/** How an export reads its manifest: from where, which part, and whether to start a copy thread meanwhile. */
+interface ManifestReading {
+  readonly snapshots: SnapshotClient;
+  readonly selection: SnapshotSelection;
+  /** Whether copying could use a second thread (not with --link or --verify). */
+  readonly copyThread: boolean;
+  /** The copy thread, once started. */
+  worker: CopyWorker | undefined;
+}
+
+/**
+ * The selected items of `snapshot`, with blob paths. Once WORKER_MIN_FILES of them have a
+ * stored path on a machine with more than one core, starts the copy thread (see copyFiles).
+ */
+async function manifestItems(reading: ManifestReading, snapshot: string): Promise<ManifestItem[]> {
+  const items: ManifestItem[] = [];
+  let stored = 0;
+  for await (const item of reading.snapshots.exportManifest(snapshot, reading.selection, { paths: true })) {
+    items.push(item);
+    if (item.file !== undefined && ++stored === WORKER_MIN_FILES && reading.copyThread && reading.worker === undefined && availableParallelism() > 1)
+      reading.worker = CopyWorker.start();
+  }
+  return items;
 }
 
 /** The selection as a predicate over items, checked here so a bad filter fails before anything is asked. */

@@ -117,6 +117,15 @@ test('an export over an earlier one touches only the diff, and says so', async (
   assert.is(JSON.parse(await readFile(join(out, 'sheaf.json'), 'utf8')).snapshot, v2snapshot);
 });
 
+test('an unknown snapshot hash (its manifest is asked for at once) fails with NOT_FOUND and creates nothing', async () => {
+  const dir = newDir();
+  const missing = await sheaf(api, 'export', '0'.repeat(64), dir);
+  assert.is(missing.code, 1);
+  assert.is(missing.json.error.code, 'NOT_FOUND');
+  assert.match(missing.json.error.message, 'name its dataset');
+  assert.not.ok(existsSync(dir));
+});
+
 test('partial checkout by filter and prefix; changing the selection compares the lists', async () => {
   const items = Array.from({ length: 12 }, (_, i) => labeled(i, ['cat', 'dog', 'bird'][i % 3]!));
   await commitItems(api, { dataset: 'zoo', items });

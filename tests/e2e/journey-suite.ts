@@ -279,6 +279,9 @@ export function journeySuite(kind: 'pglite' | 'postgres') {
       removed: 0,
       unchanged: 0,
       linked: 0,
+      // This server does not expose blob paths: every file is downloaded.
+      copied: 0,
+      downloaded: mainTree.size,
       incremental: false,
     });
     const files = await readTree(dir);
