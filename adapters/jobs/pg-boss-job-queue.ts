@@ -10,6 +10,12 @@ import type { JobRecord, NewJob } from '../../services/jobs/job-store.ts';
 export const QUEUE = 'sheaf-jobs';
 /** pg-boss keeps its tables in this schema. */
 export const QUEUE_SCHEMA = 'pgboss';
+/**
+ * How long after a running job's cancel its worker may stay silent before the job is recorded
+ * cancelled for it (see `reconcile`): a live worker notices a cancel within its poll (0.5 s)
+ * and records the end itself.
+ */
+const LOST_AFTER_CANCEL_SECONDS = 30;
 
 export interface PgBossJobQueueOptions {
   readonly db: Kysely<Database>;
@@ -126,7 +132,11 @@ export class PgBossJobQueue implements JobQueue {
   /**
    * Ends the records of jobs whose queue entry ended while no worker recorded it: failed (the
    * attempt expired with no retry left), cancelled (cancelled while its worker was lost), or
-   * back to retrying (expired, with another attempt scheduled). Returns how many changed.
+   * back to retrying (expired, with another attempt scheduled). A running job's queue entry is
+   * cancelled the moment its cancel is asked, while its live worker aborts the handler at its
+   * next poll and records the end itself; so such a job counts as lost only when its worker has
+   * stayed silent for LOST_AFTER_CANCEL_SECONDS since (else the record would say cancelled while
+   * the handler still ran). Returns how many changed.
    */
   async reconcile(): Promise<number> {
     if (this.stopped) return 0;
@@ -145,8 +155,10 @@ export class PgBossJobQueue implements JobQueue {
       from ${sql.table(`${QUEUE_SCHEMA}.job`)} q
       where q.name = ${QUEUE} and q.id = j.id
         and (
-          (j.state in ('queued', 'running', 'retrying') and q.state::text in ('failed', 'cancelled'))
-          or (j.state = 'running' and q.state::text = 'retry')
+          (j.state in ('queued', 'retrying') and q.state::text in ('failed', 'cancelled'))
+          or (j.state = 'running' and q.state::text in ('failed', 'retry'))
+          or (j.state = 'running' and q.state::text = 'cancelled'
+              and q.completed_on < now() - make_interval(secs => ${LOST_AFTER_CANCEL_SECONDS}))
         )
     `.execute(this.options.db);
     return Number(result.numAffectedRows ?? 0n);

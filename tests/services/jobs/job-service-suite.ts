@@ -234,6 +234,11 @@ export function jobServiceSuite(kind: DatabaseKind) {
       await fx.until(job.id, (j) => j.state === 'running');
       const other = await fx.elsewhere();
       await other.cancel(await fx.maintainer(), PROJECT, job.id);
+      // A queue's maintenance tick may come before the worker's poll: it must leave the job to
+      // its live worker, not record it cancelled while the handler still runs.
+      assert.is(await fx.queue.reconcile(), 0);
+      const meanwhile = await fx.jobs.get(await fx.maintainer(), PROJECT, job.id);
+      if (meanwhile.state !== 'running') assert.instance(abortReasons.get(job.id), JobCancelledError);
       const ended = await fx.until(job.id, isOver);
       assert.is(ended.state, 'cancelled');
       assert.instance(abortReasons.get(job.id), JobCancelledError);
