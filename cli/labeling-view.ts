@@ -1,22 +1,11 @@
 import type { LabelingProgress } from '../core/labels/labeling-figures.ts';
+import type { LabelingProjectFields } from '../core/labels/labeling-project-fields.ts';
 
 /** Task counts of a labeling project, as the API gives them. */
 export type LabelingProgressView = LabelingProgress;
 
 /** A labeling project as the commands read it. */
-export interface LabelingProjectView {
-  readonly id: string;
-  readonly project: string;
-  readonly name: string;
-  readonly dataset: string;
-  readonly branch: string;
-  readonly schema: { readonly media?: string; readonly classes?: readonly { readonly name: string }[]; readonly tools?: readonly string[] };
-  readonly instructions: string;
-  readonly overlap: number;
-  readonly overlapFraction: number;
-  readonly queueOrder: string;
-  readonly autoCommitEvery: number | null;
-  readonly reviewThreshold: number;
+export interface LabelingProjectView extends LabelingProjectFields {
   readonly myRole: string | null;
   readonly members: readonly { readonly user: string; readonly role: string }[];
   readonly progress: LabelingProgressView;

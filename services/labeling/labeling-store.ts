@@ -1,4 +1,5 @@
 import type { LabelingProgress } from '../../core/labels/labeling-figures.ts';
+import type { LabelingProjectFields } from '../../core/labels/labeling-project-fields.ts';
 import type { JsonValue } from '../../core/canonical-json.ts';
 import type { Annotation } from '../../core/labels/annotation.ts';
 import type { LabelSchema } from '../../core/labels/label-schema.ts';
@@ -8,22 +9,9 @@ export type TaskStatus = 'open' | 'review' | 'done';
 export type EventAction = 'submit' | 'skip' | 'review.accept' | 'review.reject' | 'commit';
 
 /** A labeling project as stored. */
-export interface LabelingProjectRecord {
-  readonly id: string;
+export interface LabelingProjectRecord extends LabelingProjectFields {
   readonly projectId: string;
-  /** The project's (tenant's) name. */
-  readonly project: string;
-  readonly name: string;
   readonly datasetId: string;
-  readonly dataset: string;
-  readonly branch: string;
-  readonly schema: LabelSchema;
-  readonly instructions: string;
-  readonly overlap: number;
-  readonly overlapFraction: number;
-  readonly queueOrder: string;
-  readonly autoCommitEvery: number | null;
-  readonly reviewThreshold: number;
   /** The branch head the tasks were last brought up to; null before the first sync. */
   readonly syncedCommit: string | null;
   readonly createdBy: string;

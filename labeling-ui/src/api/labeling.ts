@@ -1,6 +1,7 @@
 import type { Annotation } from '../../../core/labels/annotation.ts';
 import type { LabelSchema } from '../../../core/labels/label-schema.ts';
 import type { AgreementStats, LabelerStats, LabelingProgress } from '../../../core/labels/labeling-figures.ts';
+import type { LabelingProjectFields } from '../../../core/labels/labeling-project-fields.ts';
 
 export type { AgreementStats, LabelerStats, LabelingProgress };
 import { DEFAULT_BACKOFF, UNTIL_ACKNOWLEDGED, type BackoffPolicy } from './backoff.ts';
@@ -14,20 +15,7 @@ export interface LabelingMember {
   readonly role: 'labeler' | 'reviewer';
 }
 
-export interface LabelingProject {
-  readonly id: string;
-  readonly project: string;
-  readonly name: string;
-  readonly dataset: string;
-  readonly branch: string;
-  readonly schema: LabelSchema;
-  readonly instructions: string;
-  readonly overlap: number;
-  readonly overlapFraction: number;
-  /** "dataset" | "random" | "meta:<key>" */
-  readonly queueOrder: string;
-  readonly autoCommitEvery: number | null;
-  readonly reviewThreshold: number;
+export interface LabelingProject extends LabelingProjectFields {
   readonly members: readonly LabelingMember[];
   readonly progress: LabelingProgress;
   readonly myRole: LabelingRole | null;
