@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FsBlobStore } from '../adapters/blob/fs-blob-store.ts';
-import { target, timeMs, type BenchResult } from './result.ts';
+import { median, target, timeMs, type BenchResult } from './result.ts';
 
 const SMALL_BYTES = 4096;
 const SMALL_PER_DIR = 1000;
@@ -154,11 +154,6 @@ async function forEachConcurrently(count: number, concurrency: number, work: (i:
     while (next < count) await work(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function threadPool(): string {

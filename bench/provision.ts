@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
-import { target, timeMs, type BenchResult } from './result.ts';
+import { median, target, timeMs, type BenchResult } from './result.ts';
 
 const run = promisify(execFile);
 const sheafBin = new URL('../bin/sheaf.js', import.meta.url).pathname;
@@ -172,7 +172,6 @@ async function inTurns(runs: number, warmup: boolean, a: () => Promise<unknown>,
     times[0].push(await timeMs(a));
     times[1].push(await timeMs(b));
   }
-  const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
   return [median(times[0]), median(times[1])];
 }
 

@@ -11,6 +11,12 @@ export interface BenchResult {
   readonly note?: string | undefined;
 }
 
+/** The middle value (the upper middle for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /** Median wall time in ms of `runs` calls of `work` (after one warm-up call when `warmup`). */
 export async function medianMs(runs: number, work: () => Promise<unknown>, warmup = false): Promise<number> {
   if (warmup) await work();
@@ -20,8 +26,7 @@ export async function medianMs(runs: number, work: () => Promise<unknown>, warmu
     await work();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
 }
 
 /** Wall time in ms of one call. */

@@ -5,7 +5,7 @@ import { readEventStream } from '../cli/event-stream.ts';
 import { loadConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
 import { encodeImage } from '../transforms/image/image-encoding.ts';
-import { target, timeMs, type BenchResult } from './result.ts';
+import { median, target, timeMs, type BenchResult } from './result.ts';
 
 const PHOTOS = new URL('../../shared/data/images/raccoon_voc_subset/images/', import.meta.url).pathname;
 const MAX_PIXELS = 100_000_000;
@@ -14,17 +14,19 @@ const RESIZE = { width: 224, height: 224, mode: 'letterbox' } as const;
 // on 2 cores, 4 to 8 measured best (sharp runs each image on one libuv thread, 4 by default).
 const LOOP_CONCURRENCIES = [2, 4, 8];
 const LOOP_TRIAL = 400;
+const TURNS = 3;
 
 /**
  * Image resize over 2,000 photos as a transform job, against what a user's script does with
  * the same files in the same run: a plain sharp loop that reads each photo from disk, resizes
  * it with the same encoder settings and writes it to disk, at its best concurrency (measured
- * here); then the same transform after 1% of the input changed, which should cost a small part
- * of the first run. The job is followed as the CLI follows it, through the jobProgress
+ * here), in turns with the job (three, one with --large); then the same transform after 1% of
+ * the input changed, which should cost a small part of a full run. The job is followed as the CLI follows it, through the jobProgress
  * subscription. An in-memory sharp loop (no file reads or writes) is reported for information.
  */
 export async function benchTransforms(options: { large: boolean; workDir: string; log: (line: string) => void }): Promise<BenchResult[]> {
   const count = options.large ? 10_000 : 2_000;
+  const turns = options.large ? 1 : TURNS;
   const work = join(options.workDir, `transforms-${process.pid}`);
   await mkdir(work, { recursive: true });
   options.log(`making ${count} photos from the raccoon set…`);
@@ -57,8 +59,8 @@ export async function benchTransforms(options: { large: boolean; workDir: string
       await gql(`mutation($c: [ItemChangeInput!]!) { stageItems(project: "default", dataset: "photos", branch: "main", changes: $c) { __typename } }`, { c: changes.slice(i, i + 1000) });
     await gql(`mutation { commit(project: "default", dataset: "photos", branch: "main", message: "photos") { __typename } }`);
   };
-  const run = async () => {
-    const started = await gql(`mutation($p: JSON) { runTransform(project: "default", transform: "image.resize", params: $p, input: "photos@main", outputDataset: "photos", outputBranch: "small") { ... on Job { id } } }`, { p: RESIZE });
+  const run = async (params: Record<string, unknown>) => {
+    const started = await gql(`mutation($p: JSON) { runTransform(project: "default", transform: "image.resize", params: $p, input: "photos@main", outputDataset: "photos", outputBranch: "small") { ... on Job { id } } }`, { p: params });
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
@@ -92,10 +94,24 @@ export async function benchTransforms(options: { large: boolean; workDir: string
     const loopConcurrency = trials.reduce((best, t) => (t.ms < best.ms ? t : best)).concurrency;
     options.log(`plain sharp loop at concurrency ${loopConcurrency}…`);
     const memoryMs = await timeMs(() => forEachConcurrently(photos, loopConcurrency, (bytes) => resized(bytes)));
-    const loopMs = await timeMs(() => sharpLoop(files, join(work, 'resized'), loopConcurrency));
-    options.log('transform job over every photo…');
-    let first = { computed: 0 };
-    const firstMs = await timeMs(async () => (first = await run()));
+    // The loop and the job run in turns, so that a change in the machine's load meets both; each
+    // job turn has a background colour of its own (the same work), so none is memoized.
+    const loopTimes: number[] = [];
+    const jobTimes: number[] = [];
+    let full = { computed: 0 };
+    let params: Record<string, unknown> = {};
+    for (let turn = 0; turn < turns; turn++) {
+      options.log(`turn ${turn + 1} of ${turns}: sharp loop, then the transform job…`);
+      const outDir = join(work, `resized-${turn}`);
+      await mkdir(outDir);
+      loopTimes.push(await timeMs(() => sharpLoop(files, outDir, loopConcurrency)));
+      params = { ...RESIZE, background: `#00000${turn}` };
+      jobTimes.push(await timeMs(async () => (full = await run(params))));
+    }
+    // Held to the median of the turns' own ratios: each compares runs made under the same load.
+    const ratio = median(loopTimes.map((ms, i) => ms / jobTimes[i]!));
+    const loopMs = median(loopTimes);
+    const jobMs = median(jobTimes);
     options.log('1% of the photos changed, transform again…');
     const changed = [];
     for (let i = 0; i < count / 100; i++) {
@@ -104,17 +120,18 @@ export async function benchTransforms(options: { large: boolean; workDir: string
     }
     await stage(changed);
     let second = { computed: 0 };
-    const secondMs = await timeMs(async () => (second = await run()));
+    const secondMs = await timeMs(async () => (second = await run(params)));
     return [
       {
         name: `image.resize transform, ${count} photos`,
-        value: (count / firstMs) * 1000,
+        value: (count / jobMs) * 1000,
         unit: 'images/s',
         baseline: { name: 'sharp loop', value: (count / loopMs) * 1000 },
-        ratio: loopMs / firstMs,
-        target: target('>= 0.9x the sharp loop', loopMs / firstMs >= 0.9),
+        ratio,
+        target: target('>= 0.9x the sharp loop', ratio >= 0.9),
         note:
-          `computed ${first.computed}; the job also reads each photo from the blob store, fsyncs each output into the store, ` +
+          `the ratio is the median of ${turns} turns' (sharp loop / job, ms: ${loopTimes.map((ms, i) => `${ms.toFixed(0)} / ${jobTimes[i]!.toFixed(0)}`).join(', ')}); the rates are the medians; ` +
+          `computed ${full.computed}; the job also reads each photo from the blob store, fsyncs each output into the store, ` +
           `records it, memoizes it and commits the output ` +
           `snapshot. The sharp loop reads and writes files (no flush) at concurrency ` +
           `${loopConcurrency}, the fastest of ${trials.map((t) => `${t.concurrency}: ${((trial.length / t.ms) * 1000).toFixed(0)}/s`).join(', ')} on ${trial.length} photos`,
@@ -125,15 +142,15 @@ export async function benchTransforms(options: { large: boolean; workDir: string
         unit: 'images/s',
         baseline: { name: 'sharp loop with files', value: (count / loopMs) * 1000 },
         ratio: loopMs / memoryMs,
-        note: `for information: the same resize of bytes in memory, nothing read or written, concurrency ${loopConcurrency}; the job runs at ${(memoryMs / firstMs).toFixed(2)}× of it`,
+        note: `for information: the same resize of bytes in memory, nothing read or written, concurrency ${loopConcurrency}; the job runs at ${(memoryMs / jobMs).toFixed(2)}× of it`,
       },
       {
         name: `image.resize after 1% changed`,
         value: secondMs / 1000,
         unit: 's',
-        baseline: { name: 'first run (s)', value: firstMs / 1000 },
-        ratio: secondMs / firstMs,
-        target: target('<= 5% of the first run', secondMs / firstMs <= 0.05),
+        baseline: { name: 'full run, median (s)', value: jobMs / 1000 },
+        ratio: secondMs / jobMs,
+        target: target('<= 5% of a full run', secondMs / jobMs <= 0.05),
         note: `recomputed ${second.computed} of ${count}`,
       },
     ];
