@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { openImage } from '../adapters/image/open-image.ts';
 import { readEventStream } from '../cli/event-stream.ts';
@@ -14,7 +15,11 @@ const RESIZE = { width: 224, height: 224, mode: 'letterbox' } as const;
 // on 2 cores, 4 to 8 measured best (sharp runs each image on one libuv thread, 4 by default).
 const LOOP_CONCURRENCIES = [2, 4, 8];
 const LOOP_TRIAL = 400;
-const TURNS = 3;
+// One per turn, so that no job turn finds its outputs memoized or already stored: the bars are
+// flat, so they cost the same to encode whatever their colour. (Colours as near as #000000 and
+// #000001 encode to the same JPEG, and the store would then skip every write.)
+const TURN_BACKGROUNDS = ['#000000', '#808080', '#ffffff'];
+const TURNS = TURN_BACKGROUNDS.length;
 
 /**
  * Image resize over 2,000 photos as a transform job, against what a user's script does with
@@ -94,8 +99,7 @@ export async function benchTransforms(options: { large: boolean; workDir: string
     const loopConcurrency = trials.reduce((best, t) => (t.ms < best.ms ? t : best)).concurrency;
     options.log(`plain sharp loop at concurrency ${loopConcurrency}…`);
     const memoryMs = await timeMs(() => forEachConcurrently(photos, loopConcurrency, (bytes) => resized(bytes)));
-    // The loop and the job run in turns, so that a change in the machine's load meets both; each
-    // job turn has a background colour of its own (the same work), so none is memoized.
+    // The loop and the job run in turns, so that a change in the machine's load meets both.
     const loopTimes: number[] = [];
     const jobTimes: number[] = [];
     let full = { computed: 0 };
@@ -104,8 +108,10 @@ export async function benchTransforms(options: { large: boolean; workDir: string
       options.log(`turn ${turn + 1} of ${turns}: sharp loop, then the transform job…`);
       const outDir = join(work, `resized-${turn}`);
       await mkdir(outDir);
+      settleDisk();
       loopTimes.push(await timeMs(() => sharpLoop(files, outDir, loopConcurrency)));
-      params = { ...RESIZE, background: `#00000${turn}` };
+      params = { ...RESIZE, background: TURN_BACKGROUNDS[turn]! };
+      settleDisk();
       jobTimes.push(await timeMs(async () => (full = await run(params))));
     }
     // Held to the median of the turns' own ratios: each compares runs made under the same load.
@@ -158,6 +164,14 @@ export async function benchTransforms(options: { large: boolean; workDir: string
     await server.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes out every dirty page before a timed run, so that neither run pays for the writeback of
+ * the other's files (the loop leaves its outputs unflushed; the kernel writes them later).
+ */
+function settleDisk(): void {
+  execFileSync('sync');
 }
 
 async function sourcePhotos(): Promise<Buffer[]> {
