@@ -1,8 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SEND_CHUNK_BYTES } from '../adapters/tar/tar-sink.ts';
 import { loadConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
 import { median, target, timeMs, type BenchResult } from './result.ts';
@@ -111,6 +115,8 @@ export async function benchProvision(options: { large: boolean; workDir: string;
     log('tar stream and tar -cf, in turns…');
     const [streamMs, tarMs] = await inTurns(runs, warmup, streamOf(local, snapshot), systemTar(source));
     results.push(ratioResult(`tar stream of ${files} files (curl)`, files, streamMs, 'tar -cf - dir | cat', tarMs, 0.8));
+    log('the same tar from memory (the ceiling over HTTP) and tar -cf, in turns…');
+    results.push(ceilingResult(files, ...(await httpCeiling(local, snapshot, source, runs, warmup))));
 
     log(`the same at 128 KiB per file (${photos} files)…`);
     const [photoMs, photoCpMs] = await inTurns(runs, warmup, exportOnce(sheaf, photoSnapshot), () => run('cp', ['-r', photoSource, fresh()]));
@@ -130,6 +136,7 @@ export async function benchProvision(options: { large: boolean; workDir: string;
       ...ratioResult(`tar stream of ${photos} files of 128 KiB (curl)`, photos, photoStreamMs, 'tar -cf - dir | cat', photoTarMs, 0.8),
       note: `${mbPerS(photos, photoStreamMs)} MB/s against tar's ${mbPerS(photos, photoTarMs)} MB/s`,
     });
+    results.push(ceilingResult(photos, ...(await httpCeiling(local, photoSnapshot, photoSource, runs, warmup))));
     return results;
   } finally {
     await Promise.all([local.close(), remote.close()]);
@@ -151,9 +158,39 @@ async function writeTree(dir: string, count: number, bytes: number): Promise<voi
 
 /** The snapshot's tar stream read by curl into a pipe. */
 function streamOf(server: { url: string; bootstrapToken: string | null }, snapshot: string): () => Promise<unknown> {
-  const url = `${server.url}/v1/projects/default/snapshots/${snapshot}/tar`;
-  const env = { ...process.env, SHEAF_TOKEN: server.bootstrapToken ?? '' };
+  return curlInto(tarUrl(server, snapshot), server.bootstrapToken ?? '');
+}
+
+function tarUrl(server: { url: string }, snapshot: string): string {
+  return `${server.url}/v1/projects/default/snapshots/${snapshot}/tar`;
+}
+
+function curlInto(url: string, token: string): () => Promise<unknown> {
+  const env = { ...process.env, SHEAF_TOKEN: token };
   return () => run('sh', ['-c', `curl -sf -H "Authorization: Bearer $SHEAF_TOKEN" "${url}" | cat > /dev/null`], { env });
+}
+
+/**
+ * The ceiling of a tar stream over HTTP here: the snapshot's tar, fetched once, served from
+ * memory by a bare node:http server (no database, no blob reads, no packing) in chunks of the
+ * size Sheaf sends, and read by curl into a pipe like the stream. Timed in turns with `tar`.
+ */
+async function httpCeiling(server: { url: string; bootstrapToken: string | null }, snapshot: string, dir: string, runs: number, warmup: boolean): Promise<[number, number]> {
+  const response = await fetch(tarUrl(server, snapshot), { headers: { authorization: `Bearer ${server.bootstrapToken ?? ''}` } });
+  if (!response.ok) throw new Error(`tar: ${response.status} ${await response.text()}`);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const memory = createServer(async (_request, reply) => {
+    reply.writeHead(200, { 'content-type': 'application/x-tar', 'content-length': bytes.byteLength });
+    for (let at = 0; at < bytes.byteLength; at += SEND_CHUNK_BYTES) if (!reply.write(bytes.subarray(at, at + SEND_CHUNK_BYTES))) await once(reply, 'drain');
+    reply.end();
+  });
+  await new Promise<void>((resolve) => memory.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = memory.address() as AddressInfo;
+    return await inTurns(runs, warmup, curlInto(`http://127.0.0.1:${port}/`, ''), systemTar(dir));
+  } finally {
+    await new Promise((resolve) => memory.close(resolve));
+  }
 }
 
 /** Through a pipe: GNU tar skips reading the files when it sees it writes to /dev/null. */
@@ -173,6 +210,13 @@ async function inTurns(runs: number, warmup: boolean, a: () => Promise<unknown>,
     times[1].push(await timeMs(b));
   }
   return [median(times[0]), median(times[1])];
+}
+
+function ceilingResult(files: number, memoryMs: number, tarMs: number): BenchResult {
+  return {
+    ...ratioResult(`  the same tar from memory (bare node:http, curl)`, files, memoryMs, 'tar -cf - dir | cat', tarMs),
+    note: 'for information: no database, no blob reads, no packing; the most any server streaming over HTTP to curl reaches here',
+  };
 }
 
 /** A files/s row against its baseline; held to `goal` (a ratio) when there is one. */

@@ -40,7 +40,7 @@ async function body(snapshot: string, query: string): Promise<{ bytes?: Buffer; 
   }
 }
 
-for (const size of [3000, 700_000])
+for (const size of [3000, 200_000, 700_000])
   test(`a blob of ${size} bytes changed on disk is sent as stored by default, and cuts the stream short with verify=1`, async () => {
     const bytes = randomBytes(size);
     const snapshot = await commitItems(api, { dataset: `changed-${size}`, items: [{ path: 'a.bin', bytes }, { path: 'b.bin', bytes: randomBytes(10) }] });
