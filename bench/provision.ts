@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -183,7 +183,8 @@ async function httpCeiling(server: { url: string; bootstrapToken: string | null 
   const bytes = Buffer.from(await response.arrayBuffer());
   const memory = createServer(async (_request, reply) => {
     reply.writeHead(200, { 'content-type': 'application/x-tar', 'content-length': bytes.byteLength });
-    for (let at = 0; at < bytes.byteLength; at += SEND_CHUNK_BYTES) if (!reply.write(bytes.subarray(at, at + SEND_CHUNK_BYTES))) await once(reply, 'drain');
+    for (let at = 0; at < bytes.byteLength && !reply.destroyed; at += SEND_CHUNK_BYTES)
+      if (!reply.write(bytes.subarray(at, at + SEND_CHUNK_BYTES))) await Promise.race([once(reply, 'drain'), once(reply, 'close')]);
     reply.end();
   });
   await new Promise<void>((resolve) => memory.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,5 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openImage } from '../adapters/image/open-image.ts';
 import { readEventStream } from '../cli/event-stream.ts';
@@ -26,8 +26,9 @@ const TURNS = TURN_BACKGROUNDS.length;
  * the same files in the same run: a plain sharp loop that reads each photo from disk, resizes
  * it with the same encoder settings and writes it to disk, at its best concurrency (measured
  * here), in turns with the job (three, one with --large); then the same transform after 1% of
- * the input changed, which should cost a small part of a full run. The job is followed as the CLI follows it, through the jobProgress
- * subscription. An in-memory sharp loop (no file reads or writes) is reported for information.
+ * the input changed, which should cost a small part of a full run. The job is followed as the
+ * CLI follows it, through the jobProgress subscription. An in-memory sharp loop (no file reads
+ * or writes) is reported for information.
  */
 export async function benchTransforms(options: { large: boolean; workDir: string; log: (line: string) => void }): Promise<BenchResult[]> {
   const count = options.large ? 10_000 : 2_000;
