@@ -9,33 +9,22 @@ export const BLOCK = 512;
 export const END_OF_ARCHIVE: Uint8Array = Buffer.alloc(2 * BLOCK);
 
 const READ_ONLY = 0o444;
-const ZEROS = '0000000000000000000';
-const SEVENS = '7777777777777777777';
 const TYPE_FILE = 0x30; // '0'
 const TYPE_PAX = 0x78; // 'x'
 const SPACE = 0x20;
 
-/**
- * The header of a regular file `name` of `size` bytes, mode 0444, mtime 0, uid and gid 0, no
- * user or group names: one ustar block when the name fits (ASCII, at most 100 bytes after
- * moving leading directories into the 155-byte prefix), otherwise a pax header block, the pax
- * record `path=<name>` padded to a block, and a ustar block named `PaxHeader`.
- */
-export function fileHeader(name: string, size: number): Buffer {
-  const out = Buffer.allocUnsafe(fileHeaderLength(name));
-  writeFileHeader(out, 0, name, size);
-  return out;
-}
-
-/** How many bytes `fileHeader(name, …)` takes: BLOCK for a ustar name, more for a pax one. */
+/** How many bytes the header of a file `name` takes (see writeFileHeader): BLOCK for a ustar name, more for a pax one. */
 export function fileHeaderLength(name: string): number {
   return ustarSplit(name) ? BLOCK : 2 * BLOCK + paddedLength(Buffer.byteLength(paxRecord('path', name)));
 }
 
 /**
- * Writes `fileHeader(name, size)` into `target` at `offset`, which must have
- * `fileHeaderLength(name)` bytes of room, and returns that length: a packer filling its
- * outgoing chunk in place allocates nothing per file.
+ * Writes the header of a regular file `name` of `size` bytes into `target` at `offset`, which
+ * must have `fileHeaderLength(name)` bytes of room, and returns that length: a packer filling
+ * its outgoing chunk in place allocates nothing per file. Mode 0444, mtime 0, uid and gid 0, no
+ * user or group names: one ustar block when the name fits (ASCII, at most 100 bytes after
+ * moving leading directories into the 155-byte prefix), otherwise a pax header block, the pax
+ * record `path=<name>` padded to a block, and a ustar block named `PaxHeader`.
  */
 export function writeFileHeader(target: Buffer, offset: number, name: string, size: number): number {
   const split = ustarSplit(name);
@@ -52,19 +41,11 @@ export function writeFileHeader(target: Buffer, offset: number, name: string, si
   return 2 * BLOCK + padded;
 }
 
-/** Zero bytes after `size` bytes of content up to the next block boundary. */
-export function paddingAfter(size: number): Uint8Array {
-  const rest = size % BLOCK;
-  return rest === 0 ? EMPTY : END_OF_ARCHIVE.subarray(0, BLOCK - rest);
-}
-
 /** How many zero bytes follow `size` bytes of content, up to the next block boundary. */
 export function paddingLength(size: number): number {
   const rest = size % BLOCK;
   return rest === 0 ? 0 : BLOCK - rest;
 }
-
-const EMPTY = new Uint8Array(0);
 
 function paddedLength(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
@@ -99,13 +80,13 @@ function ustarSplit(fullName: string): UstarName | null {
 // block starts as this copy, and its checksum from this sum (the checksum field counts as spaces).
 const TEMPLATE = (() => {
   const block = Buffer.alloc(BLOCK);
-  block.write(octal(READ_ONLY, 6), 100, 'latin1');
-  block.write(octal(0, 6), 108, 'latin1');
-  block.write(octal(0, 6), 116, 'latin1');
-  block.write(octal(0, 11), 136, 'latin1');
+  writeOctal(block, 100, READ_ONLY, 6);
+  writeOctal(block, 108, 0, 6);
+  writeOctal(block, 116, 0, 6);
+  writeOctal(block, 136, 0, 11);
   block.write('ustar\x0000', 257, 'latin1');
-  block.write(octal(0, 6), 329, 'latin1');
-  block.write(octal(0, 6), 337, 'latin1');
+  writeOctal(block, 329, 0, 6);
+  writeOctal(block, 337, 0, 6);
   return block;
 })();
 const TEMPLATE_SUM = TEMPLATE.reduce((sum, byte) => sum + byte, 8 * SPACE);
@@ -146,12 +127,6 @@ function writeOctal(block: Buffer, at: number, value: number, digits: number): n
   }
   block[at + digits] = SPACE;
   return sum;
-}
-
-/** `n` octal digits and a space; all sevens when the value does not fit. */
-function octal(value: number, digits: number): string {
-  const text = value.toString(8);
-  return text.length > digits ? `${SEVENS.slice(0, digits)} ` : `${ZEROS.slice(0, digits - text.length)}${text} `;
 }
 
 // Sizes below 8 GiB take eleven octal digits; larger ones GNU's base-256 form.
