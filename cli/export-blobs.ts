@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { constants, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { sha256Hex } from '../core/hash.ts';
 import type { BlobClient } from './blob-client.ts';
 import { CliError, ExitCode } from './cli-error.ts';
 import { downloadBatch } from './download-batch.ts';
 import { writeVerified } from './download-blob.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import type { Progress } from './progress.ts';
-import { sha256Hex } from './stored-blob-file.ts';
 import { planTransfers, TRANSFER_CONCURRENCY } from './transfer-batches.ts';
 
 // Blobs up to this size are collected in memory, checked, and written with blocking calls: for

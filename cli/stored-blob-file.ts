@@ -1,6 +1,7 @@
-import * as crypto from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { sha256Hex } from '../core/hash.ts';
 import { CliError, ExitCode } from './cli-error.ts';
 
 /** A blob as an export knows it: its hash and size. */
@@ -46,7 +47,7 @@ export async function verifyStoredBlob(path: string, file: BlobRef): Promise<Buf
     size = bytes.byteLength;
     actual = sha256Hex(bytes);
   } else {
-    const hash = crypto.createHash('sha256');
+    const hash = createHash('sha256');
     size = 0;
     for await (const chunk of createReadStream(path)) {
       hash.update(chunk as Buffer);
@@ -59,12 +60,4 @@ export async function verifyStoredBlob(path: string, file: BlobRef): Promise<Buf
       exitCode: ExitCode.unexpected,
     });
   return bytes;
-}
-
-// The one-shot form (Node 20.12 and later) costs a fraction of a Hash object for small inputs.
-const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
-
-/** sha256 of `bytes`, lowercase hex. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return oneShot ? oneShot('sha256', bytes, 'hex') : crypto.createHash('sha256').update(bytes).digest('hex');
 }
