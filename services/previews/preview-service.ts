@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { NotFoundError } from '../../core/errors.ts';
 import type { Actor } from '../actor.ts';
 import type { BlobService } from '../blob-service.ts';
+import { wholeBytes } from '../whole-bytes.ts';
 import type { PreviewCache, PreviewKey } from './preview-cache.ts';
 import { ImageTooLargeError } from './preview-errors.ts';
 import { PREVIEW_MEDIA_TYPES, RENDER_VERSION, renderPreview, type PreviewFormat } from './render-preview.ts';
@@ -101,10 +102,9 @@ export class PreviewService {
   }
 
   private async render(key: PreviewKey, read: () => Promise<AsyncIterable<Uint8Array>>): Promise<Buffer> {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of await read()) chunks.push(chunk);
+    const source = await wholeBytes(await read());
     this.deps.onRender?.(key);
-    const { bytes } = await renderPreview(key.blob, Buffer.concat(chunks), {
+    const { bytes } = await renderPreview(key.blob, source, {
       bound: key.width,
       format: key.format,
       maxPixels: this.deps.maxImagePixels,

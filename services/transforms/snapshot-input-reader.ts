@@ -4,6 +4,7 @@ import type { BlobHash, SnapshotHash } from '../../core/ids.ts';
 import type { Item } from '../../core/model.ts';
 import type { Actor } from '../actor.ts';
 import { SYNC_READ_MAX_BYTES, type BlobService } from '../blob-service.ts';
+import { wholeBytes } from '../whole-bytes.ts';
 
 /** Reads the bytes of one item of the snapshot. */
 export type ItemBytesReader = (item: Item) => Promise<Uint8Array>;
@@ -31,10 +32,7 @@ export async function snapshotInputReader(blobs: BlobService, actor: Actor, proj
       const bytes = Buffer.allocUnsafe(item.size + 1);
       return bytes.subarray(0, readSmallInto(hash, item.size, bytes, 0));
     }
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of await reader.open(hash)) chunks.push(chunk);
-    // A small blob comes in one chunk: no copy.
-    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    const bytes = await wholeBytes(await reader.open(hash));
     if (bytes.byteLength !== item.size) throw new CorruptObjectError('blob', hash, sha256Hex(bytes));
     return bytes;
   };

@@ -11,6 +11,7 @@ import type { AccessControl } from '../access/access-control.ts';
 import { credentialLabel, type Actor } from '../actor.ts';
 import type { BlobService } from '../blob-service.ts';
 import type { DatasetService } from '../dataset-service.ts';
+import { wholeBytes } from '../whole-bytes.ts';
 import { ComputeSlots } from './compute-slots.ts';
 import { InputReadAhead } from './input-read-ahead.ts';
 import { OutputBatches } from './output-batches.ts';
@@ -350,10 +351,7 @@ export class TransformRunner {
    */
   private async readBytes(actor: Actor, project: string, item: Item, read?: ItemBytesReader): Promise<Uint8Array> {
     if (read) return read(item);
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of await this.deps.blobs.open(actor, project, item.blob)) chunks.push(chunk);
-    // A small blob comes in one chunk: no copy.
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    return wholeBytes(await this.deps.blobs.open(actor, project, item.blob));
   }
 }
 
