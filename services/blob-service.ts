@@ -176,18 +176,18 @@ export class BlobService {
         if (!listed.has(hash)) throw new NotFoundError('blob', hash);
         return this.deps.blobs.get(hash as BlobHash, { verify: true });
       },
-      readSmall: this.smallReader(listed, true),
+      readSmall: this.smallReader(listed),
     };
   }
 
-  /** Blocking whole reads of listed small blobs, when the store has them (FsBlobStore). */
-  private smallReader(listed: ReadonlySet<string>, verify: boolean): ((hash: string, size: number) => Uint8Array) | null {
+  /** Blocking whole reads of listed small blobs, verified, when the store has them (FsBlobStore). */
+  private smallReader(listed: ReadonlySet<string>): ((hash: string, size: number) => Uint8Array) | null {
     const store = this.deps.blobs as BlobStore & Partial<SyncBlobReads>;
     if (typeof store.readWholeSync !== 'function') return null;
     return (hash, size) => {
       if (!listed.has(hash)) throw new NotFoundError('blob', hash);
-      if (size > SYNC_READ_MAX_BYTES) throw new InvalidInputError('size', `blocking reads are for blobs of at most ${SYNC_READ_MAX_BYTES} bytes`);
-      return store.readWholeSync!(hash as BlobHash, size, { verify });
+      checkBlockingReadSize(size);
+      return store.readWholeSync!(hash as BlobHash, size, { verify: true });
     };
   }
 
@@ -245,7 +245,7 @@ export class BlobService {
     return {
       open: (hash) => blobs.get(hash, verify),
       readSmallInto: readWholeInto && ((hash, size, target, offset) => {
-        if (size > SYNC_READ_MAX_BYTES) throw new InvalidInputError('size', `blocking reads are for blobs of at most ${SYNC_READ_MAX_BYTES} bytes`);
+        checkBlockingReadSize(size);
         return readWholeInto(hash, size, target, offset, verify);
       }),
     };
@@ -276,4 +276,9 @@ export class BlobService {
     await this.deps.access.require(actor, { project, permission: 'data.write', action: 'blob.missing' });
     return (await this.deps.grants.missingBlobs(project, parsed)) as BlobHash[];
   }
+}
+
+/** @throws InvalidInputError for a blob too large to read with blocking calls (over SYNC_READ_MAX_BYTES) */
+function checkBlockingReadSize(size: number): void {
+  if (size > SYNC_READ_MAX_BYTES) throw new InvalidInputError('size', `blocking reads are for blobs of at most ${SYNC_READ_MAX_BYTES} bytes`);
 }
