@@ -23,7 +23,15 @@ const NO_ACCESS = new Set(['EACCES', 'EPERM']);
 const NOT_THIS_ONE = new Set(['ENOENT']);
 
 /** Below this many small files a second thread costs more to start than it saves. */
-export const WORKER_MIN_FILES = 500;
+const WORKER_MIN_FILES = 500;
+
+// Asked once: each call is a system call, and an export asks as its manifest arrives.
+let cores: number | undefined;
+
+/** Whether copying `files` small files pays for a second thread: enough of them, and a second core. */
+export function copyThreadPays(files: number): boolean {
+  return files >= WORKER_MIN_FILES && (cores ??= availableParallelism()) > 1;
+}
 
 /**
  * Copies each file from the server's stored blob on this machine (`sources`: blob hash → file
@@ -86,7 +94,7 @@ export async function copyFiles(
     stop: new Int32Array(new SharedArrayBuffer(4)),
   };
   Atomics.store(task.claims, 0, BigInt(blocking.length));
-  const threads = options.threads ?? (blocking.length >= WORKER_MIN_FILES && availableParallelism() > 1 ? 2 : 1);
+  const threads = options.threads ?? (copyThreadPays(blocking.length) ? 2 : 1);
   if (threads === 1) options.worker?.close();
   const worker = threads === 2 ? (options.worker ?? CopyWorker.start()).run(task, READ_WRITE_MAX_BYTES + 1) : null;
   const buffer = Buffer.allocUnsafe(READ_WRITE_MAX_BYTES + 1);

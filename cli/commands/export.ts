@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { InvalidInputError } from '../../core/errors.ts';
 import { compileFilter } from '../../core/filter/match-filter.ts';
@@ -6,7 +5,7 @@ import { parseFilter } from '../../core/filter/parse-filter.ts';
 import { applyExport, type ExportCounts } from '../apply-export.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext, CommandSpec } from '../command.ts';
-import { WORKER_MIN_FILES } from '../copy-files.ts';
+import { copyThreadPays } from '../copy-files.ts';
 import { CopyWorker } from '../copy-worker.ts';
 import type { ExportManifest } from '../export-manifest.ts';
 import { fullPlan, planByComparison, planFromChanges, type ExportPlan, type ItemChange } from '../export-plan.ts';
@@ -163,16 +162,17 @@ interface ManifestReading {
 }
 
 /**
- * The selected items of `snapshot`, with blob paths. Once WORKER_MIN_FILES of them have a
- * stored path on a machine with more than one core, starts the copy thread (see copyFiles).
+ * The selected items of `snapshot`, with blob paths. Once enough of them have a stored path
+ * for a second thread to pay (copyThreadPays), starts the copy thread (see copyFiles).
  */
 async function manifestItems(reading: ManifestReading, snapshot: string): Promise<ManifestItem[]> {
   const items: ManifestItem[] = [];
   let stored = 0;
   for await (const item of reading.snapshots.exportManifest(snapshot, reading.selection, { paths: true })) {
     items.push(item);
-    if (item.file !== undefined && ++stored === WORKER_MIN_FILES && reading.copyThread && reading.worker === undefined && availableParallelism() > 1)
-      reading.worker = CopyWorker.start();
+    if (item.file === undefined) continue;
+    stored++;
+    if (reading.copyThread && reading.worker === undefined && copyThreadPays(stored)) reading.worker = CopyWorker.start();
   }
   return items;
 }
