@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FsBlobStore } from '../../../adapters/blob/fs-blob-store.ts';
-import type { BlobHash } from '../../../core/ids.ts';
+import { InvalidInputError } from '../../../core/errors.ts';
+import type { BlobHash, SnapshotHash } from '../../../core/ids.ts';
+import { SYNC_READ_MAX_BYTES } from '../../../services/blob-service.ts';
 import { startTestServer, type TestServer } from '../../helpers/test-server.ts';
 import { corruptStoredBlob } from './http-fixture.ts';
 import { commitItems, getSnapshot } from './provision-fixture.ts';
@@ -64,6 +66,20 @@ test('a blob whose file lost bytes fails the stream even without verify', async 
   await truncate(path, 4000);
   const { bytes: got, error } = await body(snapshot, '');
   assert.ok(error !== undefined || got!.byteLength < 512 + 5000, 'never a complete entry');
+});
+
+test('a blocking read of a blob over the limit is refused before reading, and leaves the buffer untouched', async () => {
+  const bytes = randomBytes(SYNC_READ_MAX_BYTES + 1);
+  const snapshot = (await commitItems(api, { dataset: 'over-limit', items: [{ path: 'big.bin', bytes }] })) as SnapshotHash;
+  const admin = (await api.server.services.identity.authenticate({ bearer: api.adminToken }))!.actor;
+  const reader = await api.server.services.blobs.provisionReaderOf(admin, 'default', snapshot, { verify: false });
+  const target = Buffer.alloc(bytes.byteLength + 1, 7);
+  assert.throws(() => reader.readSmallInto!(sha256(bytes) as BlobHash, bytes.byteLength, target, 0), (error: unknown) => error instanceof InvalidInputError && /at most/.test((error as Error).message));
+  assert.ok(target.every((byte) => byte === 7), 'nothing read into the buffer');
+  // The same blob streams whole.
+  const chunks: Buffer[] = [];
+  for await (const chunk of await reader.open(sha256(bytes) as BlobHash)) chunks.push(Buffer.from(chunk));
+  assert.ok(Buffer.concat(chunks).equals(bytes));
 });
 
 test('verify takes only 1', async () => {
